@@ -1,0 +1,7 @@
+/** Tags and the tagger SPI that names both ends of a flow from the workload store. */
+@Export
+@Version("1.0.0")
+package org.cartograph.enrich;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,7 @@
+/** The sink SPI: where each interval's batch goes (files, Prometheus, OTLP, Kafka, the store). */
+@Export
+@Version("1.0.0")
+package org.cartograph.sink;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

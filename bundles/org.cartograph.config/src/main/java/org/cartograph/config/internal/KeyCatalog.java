@@ -1,0 +1,191 @@
+package org.cartograph.config.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.cartograph.config.internal.ValueType.Bool;
+import org.cartograph.config.internal.ValueType.Duration;
+import org.cartograph.config.internal.ValueType.FsPath;
+import org.cartograph.config.internal.ValueType.Host;
+import org.cartograph.config.internal.ValueType.Int;
+import org.cartograph.config.internal.ValueType.StringList;
+import org.cartograph.config.internal.ValueType.Text;
+
+/**
+ * The known configuration keys. The PIDs and property names are a contract with the bundles
+ * that read them; add keys here (one line each), never rename. Immutable and thread-safe.
+ */
+final class KeyCatalog {
+
+    static final String PIPELINE = "org.cartograph.core.pipeline";
+    static final String DNS = "org.cartograph.dns";
+    static final String NAT = "org.cartograph.nat";
+    static final String HTTP = "org.apache.felix.http";
+    static final String WEBCONSOLE = "org.cartograph.webconsole";
+    static final String SINK_JSONL = "org.cartograph.sink.jsonl";
+    static final String CAPTURE_REPLAY = "org.cartograph.capture.replay";
+    /** FileInstall's factory PID: written as one named factory configuration, see {@link ConfigWriter}. */
+    static final String FILEINSTALL = "org.apache.felix.fileinstall";
+    static final String DEPLOY_DIR_PROPERTY = "felix.fileinstall.dir";
+    static final String DATA_DIR_PROPERTY = "data.dir";
+
+    /** The top-level YAML sections read; all others are ignored. */
+    static final Set<String> SECTIONS = Set.of("cartograph", "system_probe_config", "network_config");
+
+    /** Variables with a reserved prefix that the launcher uses; not configuration keys. */
+    static final Set<String> LAUNCHER_ENVIRONMENT = Set.of("CARTOGRAPH_HOME", "CARTOGRAPH_CONFIG",
+            "CARTOGRAPH_JAVA_OPTS", "CARTOGRAPH_SKIP_BUILD");
+
+    private static final int MILLION10 = 10_000_000;
+
+    private final Map<String, ConfigKey> byPath;
+    private final Map<String, ConfigKey> byEnvironment;
+    private final Set<String> prefixes;
+
+    /** @param keys the keys; paths and environment names must be unique */
+    KeyCatalog(List<ConfigKey> keys) {
+        Map<String, ConfigKey> paths = new LinkedHashMap<>();
+        Map<String, ConfigKey> env = new LinkedHashMap<>();
+        Set<String> parents = new LinkedHashSet<>();
+        for (ConfigKey key : keys) {
+            if (paths.put(key.path(), key) != null) {
+                throw new IllegalArgumentException("duplicate key " + key.path());
+            }
+            for (String name : key.environment()) {
+                if (env.put(name, key) != null) {
+                    throw new IllegalArgumentException("duplicate environment variable " + name);
+                }
+            }
+            String path = key.path();
+            for (int dot = path.lastIndexOf('.'); dot > 0; dot = path.lastIndexOf('.', dot - 1)) {
+                parents.add(path.substring(0, dot));
+            }
+        }
+        this.byPath = Collections.unmodifiableMap(paths);
+        this.byEnvironment = Collections.unmodifiableMap(env);
+        this.prefixes = Collections.unmodifiableSet(parents);
+    }
+
+    /** @return the catalog of this release */
+    static KeyCatalog standard() {
+        List<ConfigKey> k = new ArrayList<>();
+        Bool bool = new Bool();
+        Int count = new Int("an integer", 1, MILLION10);
+        k.add(ConfigKey.of("cartograph.interval", new Duration(1, 3600), PIPELINE, "interval.seconds",
+                "How often connections are collected and a batch is sent."));
+        k.add(ConfigKey.of("cartograph.host_name", new Text(false), PIPELINE, "host.name",
+                "Host name reported with each batch; empty means detected."));
+        k.add(ConfigKey.of("network_config.enabled", bool, PIPELINE, "network.enabled",
+                "Enable network performance monitoring."));
+        k.add(ConfigKey.of("system_probe_config.enabled", bool, PIPELINE, "system.probe.enabled",
+                "Enable the system probe.").withAlias("DD_SYSTEM_PROBE_ENABLED"));
+        k.add(ConfigKey.of("system_probe_config.max_tracked_connections", count, PIPELINE,
+                "max.tracked.connections", "Most connections tracked at once."));
+        k.add(ConfigKey.of("system_probe_config.closed_channel_size", count, PIPELINE, "closed.channel.size",
+                "Capacity of the closed-connection buffer."));
+        k.add(ConfigKey.of("system_probe_config.collect_tcp", bool, PIPELINE, "collect.tcp", "Collect TCP connections."));
+        k.add(ConfigKey.of("system_probe_config.collect_udp", bool, PIPELINE, "collect.udp", "Collect UDP connections."));
+        k.add(ConfigKey.of("system_probe_config.collect_ipv6", bool, PIPELINE, "collect.ipv6",
+                "Collect IPv6 connections."));
+        k.add(ConfigKey.of("system_probe_config.collect_dns_stats", bool, DNS, "collect.dns.stats",
+                "Collect DNS statistics."));
+        k.add(ConfigKey.of("system_probe_config.collect_dns_domains", bool, DNS, "collect.dns.domains",
+                "Collect statistics per DNS domain."));
+        k.add(ConfigKey.of("system_probe_config.dns_timeout_in_s", new Int("an integer", 1, 300), DNS,
+                "dns.timeout.in.s", "Seconds after which a DNS query without answer counts as timed out."));
+        k.add(ConfigKey.of("system_probe_config.max_dns_stats", count, DNS, "max.dns.stats",
+                "Most DNS statistics entries kept per interval."));
+        k.add(ConfigKey.of("system_probe_config.collect_local_dns", bool, DNS, "collect.local.dns",
+                "Also collect DNS traffic to local resolvers."));
+        k.add(ConfigKey.of("system_probe_config.dns_recorded_query_types", new StringList(), DNS,
+                "dns.recorded.query.types", "DNS query types recorded, e.g. [A, AAAA]; empty means all."));
+        k.add(ConfigKey.of("system_probe_config.enable_conntrack", bool, NAT, "enable.conntrack",
+                "Resolve NAT through conntrack."));
+        k.add(ConfigKey.of("system_probe_config.conntrack_max_state_size", count, NAT, "conntrack.max.state.size",
+                "Most conntrack entries kept."));
+        // Felix HTTP would listen on all interfaces, port 8080: Cartograph's default is local only.
+        k.add(ConfigKey.of("cartograph.http.host", new Host(), HTTP, "org.apache.felix.http.host",
+                "Address the HTTP server (status, console) listens on.").withFallback("127.0.0.1"));
+        k.add(ConfigKey.of("cartograph.http.port", new Int("a port number", 1, 65535), HTTP,
+                "org.osgi.service.http.port", "Port of the HTTP server.").withFallback("7777"));
+        k.add(ConfigKey.of("cartograph.deploy_dir", new FsPath(false), FILEINSTALL, DEPLOY_DIR_PROPERTY,
+                "Folder watched for bundles and configurations; default deploy under the home."));
+        k.add(ConfigKey.of("cartograph.data_dir", new FsPath(false), WEBCONSOLE, DATA_DIR_PROPERTY,
+                "Folder for data kept across restarts; default data under the home."));
+        k.add(ConfigKey.of("cartograph.console.user", new Text(true), WEBCONSOLE, "user", "Web console user name."));
+        k.add(ConfigKey.of("cartograph.console.password", new Text(true), WEBCONSOLE, "password",
+                "Web console password.").withSecret());
+        k.add(ConfigKey.of("cartograph.sinks.jsonl.path", new FsPath(true), SINK_JSONL, "path",
+                "File the JSON-lines sink writes to, or - for standard output."));
+        k.add(ConfigKey.of("cartograph.sinks.jsonl.max_file_size_mb", new Int("an integer", 1, 100_000), SINK_JSONL,
+                "max.file.size.mb", "Size in MB at which the JSON-lines file is rotated."));
+        k.add(ConfigKey.of("cartograph.sinks.jsonl.max_files", new Int("an integer", 1, 1000), SINK_JSONL,
+                "max.files", "Rotated JSON-lines files kept."));
+        k.add(ConfigKey.of("cartograph.capture.replay.script", new FsPath(false), CAPTURE_REPLAY, "script",
+                "Script of connections the replay capture backend plays."));
+        return new KeyCatalog(k);
+    }
+
+    /**
+     * @param path a dotted YAML path
+     * @return its environment variable: {@code cartograph.a.b_c} → {@code CARTOGRAPH_A_B_C},
+     *         {@code system_probe_config.x} → {@code DD_SYSTEM_PROBE_CONFIG_X},
+     *         {@code network_config.x} → {@code DD_SYSTEM_PROBE_NETWORK_X}
+     */
+    static String environmentName(String path) {
+        String name;
+        if (path.startsWith("system_probe_config.")) {
+            name = "DD_SYSTEM_PROBE_CONFIG_" + path.substring("system_probe_config.".length());
+        } else if (path.startsWith("network_config.")) {
+            name = "DD_SYSTEM_PROBE_NETWORK_" + path.substring("network_config.".length());
+        } else {
+            name = path;
+        }
+        return name.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** @return the key at this dotted path */
+    Optional<ConfigKey> byPath(String path) {
+        return Optional.ofNullable(byPath.get(path));
+    }
+
+    /** @return the key read from this environment variable */
+    Optional<ConfigKey> byEnvironment(String name) {
+        return Optional.ofNullable(byEnvironment.get(name));
+    }
+
+    /** @return true if keys live below this path (a section or a group such as {@code cartograph.http}) */
+    boolean isParent(String path) {
+        return prefixes.contains(path);
+    }
+
+    /**
+     * @return true for names with a Cartograph or system-probe prefix that are not keys and not
+     *         launcher variables: worth a warning (other DD_* variables belong to other agents)
+     */
+    boolean isUnknownReserved(String name) {
+        boolean reserved = name.startsWith("CARTOGRAPH_") || name.startsWith("DD_SYSTEM_PROBE_");
+        return reserved && !byEnvironment.containsKey(name) && !LAUNCHER_ENVIRONMENT.contains(name);
+    }
+
+    /** @return all keys, in table order */
+    List<ConfigKey> keys() {
+        return List.copyOf(byPath.values());
+    }
+
+    /** @return every PID written to, except FileInstall's factory PID, in table order */
+    Set<String> pids() {
+        Set<String> pids = new LinkedHashSet<>();
+        for (ConfigKey key : byPath.values()) {
+            key.targets().stream().map(ConfigKey.Target::pid).filter(p -> !p.equals(FILEINSTALL)).forEach(pids::add);
+        }
+        return pids;
+    }
+}

@@ -1,0 +1,90 @@
+package org.cartograph.config.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.cartograph.config.internal.ValueType.InvalidValueException;
+import org.junit.jupiter.api.Test;
+
+class KeyCatalogTest {
+
+    private final KeyCatalog catalog = KeyCatalog.standard();
+
+    @Test
+    void environmentNamesFollowDatadogAndCartographRules() {
+        assertEquals("CARTOGRAPH_SINKS_JSONL_MAX_FILE_SIZE_MB",
+                KeyCatalog.environmentName("cartograph.sinks.jsonl.max_file_size_mb"));
+        assertEquals("DD_SYSTEM_PROBE_CONFIG_MAX_TRACKED_CONNECTIONS",
+                KeyCatalog.environmentName("system_probe_config.max_tracked_connections"));
+        assertEquals("DD_SYSTEM_PROBE_NETWORK_ENABLED", KeyCatalog.environmentName("network_config.enabled"));
+        assertEquals("system_probe_config.enabled",
+                catalog.byEnvironment("DD_SYSTEM_PROBE_ENABLED").orElseThrow().path());
+        assertEquals("system_probe_config.enabled",
+                catalog.byEnvironment("DD_SYSTEM_PROBE_CONFIG_ENABLED").orElseThrow().path());
+    }
+
+    @Test
+    void reservedPrefixesOnly() {
+        assertTrue(catalog.isUnknownReserved("CARTOGRAPH_NOPE"));
+        assertTrue(catalog.isUnknownReserved("DD_SYSTEM_PROBE_NOPE"));
+        assertFalse(catalog.isUnknownReserved("DD_API_KEY"));
+        assertFalse(catalog.isUnknownReserved("CARTOGRAPH_HOME"));
+        assertFalse(catalog.isUnknownReserved("CARTOGRAPH_INTERVAL"));
+    }
+
+    /** The PIDs and properties are a contract with other bundles: this table must not change by accident. */
+    @Test
+    void targetsAreTheContract() {
+        Map<String, String> targets = new TreeMap<>();
+        for (ConfigKey key : catalog.keys()) {
+            key.targets().forEach(t -> targets.put(key.path(), t.pid() + "/" + t.property()));
+        }
+        assertEquals(new TreeMap<>(Map.ofEntries(
+                Map.entry("cartograph.interval", "org.cartograph.core.pipeline/interval.seconds"),
+                Map.entry("cartograph.host_name", "org.cartograph.core.pipeline/host.name"),
+                Map.entry("network_config.enabled", "org.cartograph.core.pipeline/network.enabled"),
+                Map.entry("system_probe_config.enabled", "org.cartograph.core.pipeline/system.probe.enabled"),
+                Map.entry("system_probe_config.max_tracked_connections",
+                        "org.cartograph.core.pipeline/max.tracked.connections"),
+                Map.entry("system_probe_config.closed_channel_size", "org.cartograph.core.pipeline/closed.channel.size"),
+                Map.entry("system_probe_config.collect_tcp", "org.cartograph.core.pipeline/collect.tcp"),
+                Map.entry("system_probe_config.collect_udp", "org.cartograph.core.pipeline/collect.udp"),
+                Map.entry("system_probe_config.collect_ipv6", "org.cartograph.core.pipeline/collect.ipv6"),
+                Map.entry("system_probe_config.collect_dns_stats", "org.cartograph.dns/collect.dns.stats"),
+                Map.entry("system_probe_config.collect_dns_domains", "org.cartograph.dns/collect.dns.domains"),
+                Map.entry("system_probe_config.dns_timeout_in_s", "org.cartograph.dns/dns.timeout.in.s"),
+                Map.entry("system_probe_config.max_dns_stats", "org.cartograph.dns/max.dns.stats"),
+                Map.entry("system_probe_config.collect_local_dns", "org.cartograph.dns/collect.local.dns"),
+                Map.entry("system_probe_config.dns_recorded_query_types", "org.cartograph.dns/dns.recorded.query.types"),
+                Map.entry("system_probe_config.enable_conntrack", "org.cartograph.nat/enable.conntrack"),
+                Map.entry("system_probe_config.conntrack_max_state_size", "org.cartograph.nat/conntrack.max.state.size"),
+                Map.entry("cartograph.http.host", "org.apache.felix.http/org.apache.felix.http.host"),
+                Map.entry("cartograph.http.port", "org.apache.felix.http/org.osgi.service.http.port"),
+                Map.entry("cartograph.deploy_dir", "org.apache.felix.fileinstall/felix.fileinstall.dir"),
+                Map.entry("cartograph.data_dir", "org.cartograph.webconsole/data.dir"),
+                Map.entry("cartograph.console.user", "org.cartograph.webconsole/user"),
+                Map.entry("cartograph.console.password", "org.cartograph.webconsole/password"),
+                Map.entry("cartograph.sinks.jsonl.path", "org.cartograph.sink.jsonl/path"),
+                Map.entry("cartograph.sinks.jsonl.max_file_size_mb", "org.cartograph.sink.jsonl/max.file.size.mb"),
+                Map.entry("cartograph.sinks.jsonl.max_files", "org.cartograph.sink.jsonl/max.files"),
+                Map.entry("cartograph.capture.replay.script", "org.cartograph.capture.replay/script"))), targets);
+        assertEquals(List.of("cartograph.console.password"),
+                catalog.keys().stream().filter(ConfigKey::secret).map(ConfigKey::path).toList());
+    }
+
+    @Test
+    void everyFallbackIsAValidValue() throws InvalidValueException {
+        for (ConfigKey key : catalog.keys()) {
+            if (key.fallback() != null) {
+                key.type().parse(key.fallback(), Path.of("/"));
+            }
+        }
+        assertEquals(2, catalog.keys().stream().filter(k -> k.fallback() != null).count());
+    }
+}

@@ -1,0 +1,2 @@
+/** In-framework integration tests; not exported. */
+package org.cartograph.itest;
