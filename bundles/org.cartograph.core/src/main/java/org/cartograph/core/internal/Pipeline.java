@@ -24,6 +24,7 @@ import org.cartograph.enrich.FlowTagger;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
 import org.cartograph.mesh.MeshResolver;
+import org.cartograph.sink.BatchPublisher;
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
 import org.cartograph.status.StatusContributor;

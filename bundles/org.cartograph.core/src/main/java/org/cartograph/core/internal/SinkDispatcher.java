@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.cartograph.flow.FlowBatch;
+import org.cartograph.sink.BatchPublisher;
 import org.cartograph.sink.FlowSink;
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.StatusContributor;

@@ -1,0 +1,7 @@
+/** Test hosts in network namespaces for real-kernel tests. */
+@Export
+@Version("1.0.0")
+package org.cartograph.testkit;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
