@@ -1,6 +1,6 @@
 /** Tags and the tagger SPI that names both ends of a flow from the workload store. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.cartograph.enrich;
 
 import org.osgi.annotation.bundle.Export;

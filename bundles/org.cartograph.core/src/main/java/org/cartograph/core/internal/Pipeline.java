@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.cartograph.capture.CaptureBackend;
 import org.cartograph.capture.CaptureSettings;
+import org.cartograph.capture.DnsMonitor;
+import org.cartograph.enrich.FlowAnnotator;
 import org.cartograph.enrich.FlowTagger;
+import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
 import org.cartograph.mesh.MeshResolver;
@@ -58,6 +61,8 @@ public final class Pipeline implements StatusContributor {
     private final Map<CaptureBackend, BackendSlot> backends = new ConcurrentHashMap<>();
     private final List<FlowTagger> taggers = new CopyOnWriteArrayList<>();
     private final List<MeshResolver> resolvers = new CopyOnWriteArrayList<>();
+    private final List<FlowAnnotator> annotators = new CopyOnWriteArrayList<>();
+    private final List<DnsMonitor> dnsMonitors = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong flowsPublished = new AtomicLong();
     private final AtomicLong taggerErrors = new AtomicLong();
@@ -145,6 +150,24 @@ public final class Pipeline implements StatusContributor {
         resolvers.remove(resolver);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addAnnotator(FlowAnnotator annotator) {
+        annotators.add(annotator);
+    }
+
+    void removeAnnotator(FlowAnnotator annotator) {
+        annotators.remove(annotator);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addDnsMonitor(DnsMonitor monitor) {
+        dnsMonitors.add(monitor);
+    }
+
+    void removeDnsMonitor(DnsMonitor monitor) {
+        dnsMonitors.remove(monitor);
+    }
+
     /** One interval; never lets an exception out (the scheduler would stop calling it). */
     void runInterval() {
         long start = System.nanoTime();
@@ -159,9 +182,9 @@ public final class Pipeline implements StatusContributor {
             }
             FlowAssembler assembler = new FlowAssembler(host);
             collectGroups(assembler);
-            List<Flow> flows = resolveMesh(tag(assembler.flows()));
+            List<Flow> flows = resolveMesh(tag(annotate(assembler.flows())));
             FlowBatch batch = new FlowBatch(sequence.incrementAndGet(), hostName, clock.instant(),
-                    Duration.ofSeconds(c.interval_seconds()), flows, List.of());
+                    Duration.ofSeconds(c.interval_seconds()), flows, collectDns());
             flowsPublished.addAndGet(flows.size());
             publisher.publish(batch);
         } catch (RuntimeException e) {
@@ -195,6 +218,40 @@ public final class Pipeline implements StatusContributor {
                 }
             }
         }
+    }
+
+    private List<Flow> annotate(List<Flow> flows) {
+        if (annotators.isEmpty()) {
+            return flows;
+        }
+        List<Flow> out = new ArrayList<>(flows.size());
+        for (Flow f : flows) {
+            Flow current = f;
+            for (FlowAnnotator a : annotators) {
+                try {
+                    current = a.annotate(current);
+                } catch (RuntimeException e) {
+                    taggerErrors.incrementAndGet();
+                }
+            }
+            out.add(current);
+        }
+        return out;
+    }
+
+    private List<DnsStats> collectDns() {
+        if (dnsMonitors.isEmpty()) {
+            return List.of();
+        }
+        List<DnsStats> all = new ArrayList<>();
+        for (DnsMonitor m : dnsMonitors) {
+            try {
+                all.addAll(m.collect());
+            } catch (RuntimeException e) {
+                LOG.warn("DNS monitor {} failed, its statistics are skipped this interval: {}", m.name(), e.toString());
+            }
+        }
+        return all;
     }
 
     private List<Flow> tag(List<Flow> flows) {
@@ -243,7 +300,8 @@ public final class Pipeline implements StatusContributor {
                 enabled ? "" : "network monitoring disabled by configuration", counters,
                 Map.of("interval_s", String.valueOf(c.interval_seconds()), "host", hostName,
                         "backends", String.valueOf(backends.size()), "taggers", String.valueOf(taggers.size()),
-                        "mesh_resolvers", String.valueOf(resolvers.size())),
+                        "mesh_resolvers", String.valueOf(resolvers.size()),
+                        "annotators", String.valueOf(annotators.size()), "dns_monitors", String.valueOf(dnsMonitors.size())),
                 null));
         for (BackendSlot slot : backends.values()) {
             out.add(CaptureStatusView.of(slot));
