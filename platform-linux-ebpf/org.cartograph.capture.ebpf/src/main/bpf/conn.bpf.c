@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Cartograph connection tracker. One entry per TCP or UDP socket in carto_conns, keyed by the
+ * socket cookie; a closed socket's entry is moved to the carto_closed ring buffer. Two variants
+ * of each socket hook (tp_btf and classic tracepoint); user space enables one of them.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define MSG_PEEK 2
+
+#define DIR_NONE 0
+#define DIR_INCOMING 1
+#define DIR_OUTGOING 2
+
+#define DROP_RINGBUF_FULL 0
+#define DROP_MAP_FULL 1
+#define DROP_COUNT 2
+
+struct conn {
+    __u64 cookie;
+    __u8 saddr[16];
+    __u8 daddr[16];
+    __u64 netns;
+    __u64 cgroup;
+    __u64 bytes_sent;
+    __u64 bytes_recv;
+    __u64 pkts_sent;
+    __u64 pkts_recv;
+    __u32 retrans;
+    __u32 srtt_us;
+    __u32 rttvar_us;
+    __u32 pid;
+    __u16 sport;
+    __u16 dport;
+    __u16 family;
+    __u8 proto;
+    __u8 direction;
+    __u8 established;
+    __u8 closed;
+    __u8 preexisting;
+    __u8 pad;
+    __u32 err;
+    char comm[16];
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 131072);
+    __type(key, __u64);
+    __type(value, struct conn);
+} carto_conns SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 4 * 1024 * 1024);
+} carto_closed SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, DROP_COUNT);
+    __type(key, __u32);
+    __type(value, __u64);
+} carto_drops SEC(".maps");
+
+/* Wake the reader only once this much is waiting; a timer drains the rest. */
+const volatile __u64 wakeup_bytes = 256 * 1024;
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+static __always_inline void count_drop(__u32 cause)
+{
+    __u64 *v = bpf_map_lookup_elem(&carto_drops, &cause);
+    if (v)
+        __sync_fetch_and_add(v, 1);
+}
+
+static __always_inline int wanted(struct sock *sk, __u16 *family, __u8 *proto)
+{
+    __u16 f = BPF_CORE_READ(sk, __sk_common.skc_family);
+    if (f != AF_INET && f != AF_INET6)
+        return 0;
+    __u16 p = BPF_CORE_READ(sk, sk_protocol);
+    if (p != IPPROTO_TCP && p != IPPROTO_UDP)
+        return 0;
+    *family = f;
+    *proto = (__u8)p;
+    return 1;
+}
+
+static __always_inline void fill_tuple(struct conn *c, struct sock *sk)
+{
+    if (c->family == AF_INET) {
+        __u32 s = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+        __u32 d = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+        __builtin_memset(c->saddr, 0, 16);
+        __builtin_memset(c->daddr, 0, 16);
+        c->saddr[10] = 0xff; c->saddr[11] = 0xff;
+        c->daddr[10] = 0xff; c->daddr[11] = 0xff;
+        __builtin_memcpy(&c->saddr[12], &s, 4);
+        __builtin_memcpy(&c->daddr[12], &d, 4);
+    } else {
+        BPF_CORE_READ_INTO(&c->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+        BPF_CORE_READ_INTO(&c->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+    }
+    struct inet_sock *inet = (struct inet_sock *)sk;
+    c->sport = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
+    c->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+}
+
+static __always_inline void refresh_tcp(struct conn *c, struct sock *sk)
+{
+    struct tcp_sock *tp = (struct tcp_sock *)sk;
+    c->retrans = BPF_CORE_READ(tp, total_retrans);
+    c->srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+    c->rttvar_us = BPF_CORE_READ(tp, mdev_us) >> 2;
+    c->pkts_sent = BPF_CORE_READ(tp, segs_out);
+    c->pkts_recv = BPF_CORE_READ(tp, segs_in);
+}
+
+static __always_inline void set_process(struct conn *c)
+{
+    c->pid = bpf_get_current_pid_tgid() >> 32;
+    c->cgroup = bpf_get_current_cgroup_id();
+    bpf_get_current_comm(&c->comm, sizeof(c->comm));
+}
+
+/* Finds or creates the entry of a socket; NULL if it cannot be tracked. */
+static __always_inline struct conn *entry(__u64 cookie, struct sock *sk, __u16 family, __u8 proto,
+                                          int process_context, __u8 direction, __u8 preexisting)
+{
+    struct conn *c = bpf_map_lookup_elem(&carto_conns, &cookie);
+    if (c)
+        return c;
+    struct conn n = {};
+    n.cookie = cookie;
+    n.family = family;
+    n.proto = proto;
+    n.direction = direction;
+    n.preexisting = preexisting;
+    n.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+    if (process_context)
+        set_process(&n);
+    fill_tuple(&n, sk);
+    if (bpf_map_update_elem(&carto_conns, &cookie, &n, BPF_NOEXIST) != 0) {
+        c = bpf_map_lookup_elem(&carto_conns, &cookie);
+        if (!c)
+            count_drop(DROP_MAP_FULL);
+        return c;
+    }
+    return bpf_map_lookup_elem(&carto_conns, &cookie);
+}
+
+static __always_inline void emit_closed(__u64 cookie, struct conn *c)
+{
+    struct conn *out = bpf_ringbuf_reserve(&carto_closed, sizeof(*out), 0);
+    if (!out) {
+        count_drop(DROP_RINGBUF_FULL);
+        bpf_map_delete_elem(&carto_conns, &cookie);
+        return;
+    }
+    __builtin_memcpy(out, c, sizeof(*out));
+    out->closed = 1;
+    bpf_map_delete_elem(&carto_conns, &cookie);
+    __u64 avail = bpf_ringbuf_query(&carto_closed, BPF_RB_AVAIL_DATA);
+    bpf_ringbuf_submit(out, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline void on_length(__u64 cookie, struct sock *sk, int ret, int flags, int send)
+{
+    __u16 family;
+    __u8 proto;
+    if (ret <= 0 || (!send && (flags & MSG_PEEK)))
+        return;
+    if (!wanted(sk, &family, &proto))
+        return;
+    if (proto == IPPROTO_TCP) {
+        int state = BPF_CORE_READ(sk, __sk_common.skc_state);
+        if (state == TCP_CLOSE || state == TCP_LISTEN || state == TCP_SYN_SENT)
+            return;
+    }
+    struct conn *c = entry(cookie, sk, family, proto, 1, DIR_NONE, 0);
+    if (!c)
+        return;
+    if (c->pid == 0)
+        set_process(c);
+    if (proto == IPPROTO_UDP) {
+        if (c->dport == 0)
+            fill_tuple(c, sk);
+        if (send)
+            __sync_fetch_and_add(&c->pkts_sent, 1);
+        else
+            __sync_fetch_and_add(&c->pkts_recv, 1);
+    } else {
+        refresh_tcp(c, sk);
+    }
+    if (send)
+        __sync_fetch_and_add(&c->bytes_sent, ret);
+    else
+        __sync_fetch_and_add(&c->bytes_recv, ret);
+}
+
+static __always_inline void on_state(__u64 cookie, struct sock *sk, int oldstate, int newstate)
+{
+    __u16 family;
+    __u8 proto;
+    if (!wanted(sk, &family, &proto) || proto != IPPROTO_TCP)
+        return;
+    struct conn *c;
+    if (newstate == TCP_SYN_SENT) {
+        c = entry(cookie, sk, family, proto, 1, DIR_OUTGOING, 0);
+        if (c)
+            c->direction = DIR_OUTGOING;
+        return;
+    }
+    if (newstate == TCP_ESTABLISHED) {
+        c = entry(cookie, sk, family, proto, 0,
+                  oldstate == TCP_SYN_RECV ? DIR_INCOMING : DIR_NONE, 0);
+        if (!c)
+            return;
+        if (oldstate == TCP_SYN_RECV)
+            c->direction = DIR_INCOMING;
+        c->established = 1;
+        fill_tuple(c, sk);
+        refresh_tcp(c, sk);
+        return;
+    }
+    if (newstate != TCP_CLOSE)
+        return;
+    c = bpf_map_lookup_elem(&carto_conns, &cookie);
+    if (!c)
+        return;
+    /* the port is assigned after SYN_SENT, so the tuple is read again; skc_num is 0 by now */
+    fill_tuple(c, sk);
+    refresh_tcp(c, sk);
+    c->err = BPF_CORE_READ(sk, sk_err);
+    if (c->err == 0 && oldstate == TCP_SYN_SENT)
+        c->err = 110;
+    emit_closed(cookie, c);
+}
+
+/*
+ * The classic variant has no cookie helper: the kernel's cookie (made at socket creation by
+ * carto_sock_new), else the socket's address. An entry created under the address keeps it, even
+ * if a cookie is made later (e.g. by sock_diag), so the key never changes during a socket's life.
+ */
+static __always_inline __u64 tp_key(struct sock *sk)
+{
+    __u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+    __u64 address = (__u64)sk;
+    if (!cookie || bpf_map_lookup_elem(&carto_conns, &address))
+        return address;
+    return cookie;
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(carto_send_btf, struct sock *sk, int ret, int flags)
+{
+    on_length(bpf_get_socket_cookie(sk), sk, ret, flags, 1);
+    return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(carto_recv_btf, struct sock *sk, int ret, int flags)
+{
+    on_length(bpf_get_socket_cookie(sk), sk, ret, flags, 0);
+    return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(carto_state_btf, struct sock *sk, int oldstate, int newstate)
+{
+    on_state(bpf_get_socket_cookie(sk), sk, oldstate, newstate);
+    return 0;
+}
+
+SEC("tracepoint/sock/sock_send_length")
+int carto_send_tp(struct trace_event_raw_sock_msg_length *ctx)
+{
+    struct sock *sk = (struct sock *)ctx->sk;
+    on_length(tp_key(sk), sk, ctx->ret, ctx->flags, 1);
+    return 0;
+}
+
+SEC("tracepoint/sock/sock_recv_length")
+int carto_recv_tp(struct trace_event_raw_sock_msg_length *ctx)
+{
+    struct sock *sk = (struct sock *)ctx->sk;
+    on_length(tp_key(sk), sk, ctx->ret, ctx->flags, 0);
+    return 0;
+}
+
+SEC("tracepoint/sock/inet_sock_set_state")
+int carto_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
+{
+    struct sock *sk = (struct sock *)ctx->skaddr;
+    on_state(tp_key(sk), sk, ctx->oldstate, ctx->newstate);
+    return 0;
+}
+
+/* UDP sockets have no state change on close: their release ends them. */
+SEC("cgroup/sock_release")
+int carto_sock_rel(struct bpf_sock *ctx)
+{
+    if (ctx->protocol != IPPROTO_UDP)
+        return 1;
+    __u64 cookie = bpf_get_socket_cookie(ctx);
+    struct conn *c = bpf_map_lookup_elem(&carto_conns, &cookie);
+    if (c)
+        emit_closed(cookie, c);
+    return 1;
+}
+
+/* Classic variant only: gives every new socket a cookie, so that tp_key finds it. */
+SEC("cgroup/sock_create")
+int carto_sock_new(struct bpf_sock *ctx)
+{
+    bpf_get_socket_cookie(ctx);
+    return 1;
+}
+
+/* Connections open before the agent started. */
+SEC("iter/tcp")
+int carto_iter_tcp(struct bpf_iter__tcp *ctx)
+{
+    struct sock_common *skc = ctx->sk_common;
+    if (!skc)
+        return 0;
+    struct tcp_sock *tp = bpf_skc_to_tcp_sock(skc);
+    if (!tp)
+        return 0;
+    struct sock *sk = (struct sock *)tp;
+    int state = sk->__sk_common.skc_state;
+    if (state == TCP_LISTEN || state == TCP_CLOSE || state == TCP_SYN_SENT || state == TCP_SYN_RECV)
+        return 0;
+    __u16 family;
+    __u8 proto;
+    if (!wanted(sk, &family, &proto))
+        return 0;
+    __u64 cookie = bpf_get_socket_cookie(sk);
+    if (bpf_map_lookup_elem(&carto_conns, &cookie))
+        return 0;
+    struct conn *c = entry(cookie, sk, family, proto, 0, DIR_NONE, 1);
+    if (!c)
+        return 0;
+    c->established = 1;
+    c->bytes_sent = tp->bytes_acked;
+    c->bytes_recv = tp->bytes_received;
+    refresh_tcp(c, sk);
+    return 0;
+}
+
+SEC("iter/udp")
+int carto_iter_udp(struct bpf_iter__udp *ctx)
+{
+    struct udp_sock *udp = ctx->udp_sk;
+    if (!udp)
+        return 0;
+    struct sock *sk = (struct sock *)udp;
+    __u16 family;
+    __u8 proto;
+    if (!wanted(sk, &family, &proto))
+        return 0;
+    __u64 cookie = bpf_get_socket_cookie(sk);
+    if (bpf_map_lookup_elem(&carto_conns, &cookie))
+        return 0;
+    entry(cookie, sk, family, proto, 0, DIR_NONE, 1);
+    return 0;
+}
