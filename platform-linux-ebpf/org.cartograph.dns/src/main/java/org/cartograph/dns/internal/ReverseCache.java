@@ -1,0 +1,267 @@
+package org.cartograph.dns.internal;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Reverse DNS cache: IP address → the names it was resolved from (most recent first, at most
+ * {@value #NAMES_PER_ADDRESS}). An address stays until its longest record TTL plus a grace period
+ * has passed (connections outlive TTLs) or it is the least recently used one when a new address
+ * needs room. Primitive arrays, no allocation on a refresh or a lookup; a changed name list is
+ * rebuilt once. Thread-safe: the capture thread writes, the pipeline thread looks up; one lock,
+ * held for a few array accesses.
+ */
+public final class ReverseCache {
+
+    static final int NAMES_PER_ADDRESS = 4;
+    private static final int NONE = -1;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final long graceNanos;
+    private final int capacity;
+    private final int[] buckets;
+    private final int mask;
+    /** Guarded by lock; so is every array below. */
+    private final int[] chain;
+    private final int[] older;
+    private final int[] newer;
+    private final long[] high;
+    private final long[] low;
+    private final long[] expires;
+    private final String[][] names;
+    @SuppressWarnings("unchecked")
+    private final List<String>[] views;
+    private int free;
+    private int oldest = NONE;
+    private int newest = NONE;
+    private int size;
+    private long evictions;
+    private long expirations;
+
+    /**
+     * @param capacity    most addresses kept
+     * @param graceNanos  kept this long past the record's TTL
+     */
+    @SuppressWarnings("unchecked")
+    public ReverseCache(int capacity, long graceNanos) {
+        this.capacity = capacity;
+        this.graceNanos = graceNanos;
+        int cap = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
+        buckets = new int[cap];
+        Arrays.fill(buckets, NONE);
+        mask = cap - 1;
+        chain = new int[capacity];
+        older = new int[capacity];
+        newer = new int[capacity];
+        high = new long[capacity];
+        low = new long[capacity];
+        expires = new long[capacity];
+        names = new String[capacity][];
+        views = new List[capacity];
+        for (int i = 0; i < capacity; i++) {
+            chain[i] = i + 1 < capacity ? i + 1 : NONE;
+        }
+    }
+
+    /**
+     * Records that {@code name} resolved to the address (capture thread).
+     *
+     * @param hi        the address' first 64 bits
+     * @param lo        its last 64 bits
+     * @param name      the name (shared string)
+     * @param ttlSeconds the record's TTL
+     * @param nowNanos  the current {@link System#nanoTime()}
+     */
+    public void put(long hi, long lo, String name, int ttlSeconds, long nowNanos) {
+        long until = nowNanos + Math.max(0, ttlSeconds) * 1_000_000_000L + graceNanos;
+        lock.lock();
+        try {
+            int i = find(hi, lo);
+            if (i == NONE) {
+                if (free == NONE) {
+                    remove(oldest);
+                    evictions++;
+                }
+                i = free;
+                free = chain[i];
+                int b = bucket(hi, lo);
+                chain[i] = buckets[b];
+                buckets[b] = i;
+                high[i] = hi;
+                low[i] = lo;
+                expires[i] = until;
+                names[i] = new String[] {name};
+                views[i] = List.of(name);
+                size++;
+                linkNewest(i);
+                return;
+            }
+            expires[i] = Math.max(expires[i], until);
+            touch(i);
+            String[] n = names[i];
+            if (n[0] == name || n[0].equals(name)) {
+                return;
+            }
+            int at = 1;
+            while (at < n.length && !n[at].equals(name)) {
+                at++;
+            }
+            String[] updated = new String[Math.min(NAMES_PER_ADDRESS, at < n.length ? n.length : n.length + 1)];
+            updated[0] = name;
+            for (int s = 0, d = 1; d < updated.length && s < n.length; s++) {
+                if (s != at) {
+                    updated[d++] = n[s];
+                }
+            }
+            names[i] = updated;
+            views[i] = List.of(updated);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @param hi       the address' first 64 bits
+     * @param lo       its last 64 bits
+     * @param nowNanos the current {@link System#nanoTime()}
+     * @return its names, most recent first, or an empty list; never null, no allocation
+     */
+    public List<String> lookup(long hi, long lo, long nowNanos) {
+        lock.lock();
+        try {
+            int i = find(hi, lo);
+            if (i == NONE) {
+                return List.of();
+            }
+            if (expires[i] - nowNanos <= 0) {
+                remove(i);
+                expirations++;
+                return List.of();
+            }
+            touch(i);
+            return views[i];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops expired addresses from the least recently used end (capture thread, now and then). */
+    public void expire(long nowNanos) {
+        lock.lock();
+        try {
+            int i = oldest;
+            while (i != NONE) {
+                int next = newer[i];
+                if (expires[i] - nowNanos <= 0) {
+                    remove(i);
+                    expirations++;
+                }
+                i = next;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return addresses held */
+    public int size() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return addresses dropped to make room */
+    public long evictions() {
+        lock.lock();
+        try {
+            return evictions;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return addresses dropped after their TTL and grace */
+    public long expirations() {
+        lock.lock();
+        try {
+            return expirations;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return most addresses held */
+    public int capacity() {
+        return capacity;
+    }
+
+    private int find(long hi, long lo) {
+        int i = buckets[bucket(hi, lo)];
+        while (i != NONE && (low[i] != lo || high[i] != hi)) {
+            i = chain[i];
+        }
+        return i;
+    }
+
+    private void touch(int i) {
+        if (i == newest) {
+            return;
+        }
+        unlink(i);
+        linkNewest(i);
+    }
+
+    private void linkNewest(int i) {
+        older[i] = newest;
+        newer[i] = NONE;
+        if (newest != NONE) {
+            newer[newest] = i;
+        } else {
+            oldest = i;
+        }
+        newest = i;
+    }
+
+    private void unlink(int i) {
+        if (older[i] != NONE) {
+            newer[older[i]] = newer[i];
+        } else {
+            oldest = newer[i];
+        }
+        if (newer[i] != NONE) {
+            older[newer[i]] = older[i];
+        } else {
+            newest = older[i];
+        }
+    }
+
+    private void remove(int i) {
+        int b = bucket(high[i], low[i]);
+        int prev = NONE;
+        int j = buckets[b];
+        while (j != i) {
+            prev = j;
+            j = chain[j];
+        }
+        if (prev == NONE) {
+            buckets[b] = chain[i];
+        } else {
+            chain[prev] = chain[i];
+        }
+        unlink(i);
+        names[i] = null;
+        views[i] = null;
+        chain[i] = free;
+        free = i;
+        size--;
+    }
+
+    private int bucket(long hi, long lo) {
+        long x = hi * 31 + lo;
+        return NameInterner.mix((int) (x ^ (x >>> 32))) & mask;
+    }
+}

@@ -1,0 +1,143 @@
+package org.cartograph.nat.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.cartograph.flow.ConnectionKey;
+import org.cartograph.flow.IpAddress;
+import org.cartograph.flow.Protocol;
+import org.cartograph.testkit.Await;
+import org.junit.jupiter.api.Test;
+
+/** The conntrack watcher and NAT table against a fake netlink boundary. */
+class ConntrackWatcherTest {
+
+    private static final int CLIENT = 0x0A000001;
+    private static final int VIP = 0x0A000063;
+    private static final int BACKEND = 0x0A000002;
+    private static final int OTHER = 0x0A000003;
+
+    private static ConnectionKey key(int local, int lport, int remote, int rport) {
+        return new ConnectionKey(Protocol.TCP, IpAddress.ofV4(local), lport, IpAddress.ofV4(remote), rport, 7);
+    }
+
+    private static CtMessages dnat(CtMessages m, int sport, int backend) {
+        return m.entry(0x100, 0x400, new int[] {CLIENT, VIP, sport, 80}, new int[] {backend, CLIENT, 8080, sport},
+                0x20 | 0x8);
+    }
+
+    @Test
+    void overrunResynchronisesWithADumpAndForgetsWhatIsGone() {
+        FakeNetlink fake = new FakeNetlink();
+        fake.dumps.add(dnat(dnat(new CtMessages(), 40000, BACKEND), 40001, OTHER).done().buffer());
+        fake.dumps.add(dnat(new CtMessages(), 40000, BACKEND).done().buffer());
+        NatTable table = new NatTable(100);
+        ConntrackWatcher w = new ConntrackWatcher(fake, table, () -> Map.of(7L, Path.of("/proc/self/ns/net")),
+                1 << 20, 30_000, 60_000);
+        Thread t = new Thread(w, "watcher-test");
+        t.start();
+        try {
+            Await.until(Duration.ofSeconds(10), "first dump read", () -> table.size() == 2);
+            fake.overrun();
+            Await.until(Duration.ofSeconds(10), "resync", () -> w.resyncs() == 1 && table.size() == 1);
+            assertEquals(2, fake.dumpsRequested.get());
+            assertNotNull(table.translate(key(CLIENT, 40000, VIP, 80)));
+            assertNull(table.translate(key(CLIENT, 40001, VIP, 80)), "gone from conntrack while messages were lost");
+            // events after the resync still apply
+            fake.event(dnat(new CtMessages(), 40002, BACKEND).buffer());
+            Await.until(Duration.ofSeconds(10), "event applied", () -> table.size() == 2);
+            // a second overrun right away is not a second dump at once: it waits for the gap
+            fake.dumps.add(dnat(new CtMessages(), 40000, BACKEND).done().buffer());
+            fake.overrun();
+            Await.until(Duration.ofSeconds(10), "overrun consumed", () -> fake.eventsPending() == 0);
+            long queuedAt = System.nanoTime();
+            Await.until(Duration.ofSeconds(10), "deferred resync", () -> w.resyncs() == 2);
+            assertTrue(System.nanoTime() - queuedAt >= (ConntrackWatcher.RESYNC_GAP_MILLIS - 1000) * 1_000_000L,
+                    "resync deferred, not immediate");
+            assertEquals(1, table.size());
+        } finally {
+            w.stop();
+        }
+        assertEquals(0, w.errors());
+    }
+
+    @Test
+    void translationSeenFromBothEnds() throws Exception {
+        NatTable table = new NatTable(10);
+        ConntrackEntry e = new ConntrackEntry();
+        Conntrack.read(dnat(new CtMessages(), 40000, BACKEND).buffer(), e, x -> table.put(7, x, 1));
+        assertEquals(key(CLIENT, 40000, BACKEND, 8080), table.translate(key(CLIENT, 40000, VIP, 80)));
+        assertEquals(key(VIP, 80, CLIENT, 40000), table.translate(key(BACKEND, 8080, CLIENT, 40000)));
+        assertNull(table.translate(new ConnectionKey(Protocol.TCP, IpAddress.ofV4(CLIENT), 40000, IpAddress.ofV4(VIP),
+                80, 8)), "another namespace");
+    }
+
+    @Test
+    void untranslatedEntriesAreNotKept() throws Exception {
+        NatTable table = new NatTable(10);
+        ConntrackEntry e = new ConntrackEntry();
+        Conntrack.read(new CtMessages().entry(0x100, 0x400, new int[] {CLIENT, BACKEND, 40000, 8080},
+                new int[] {BACKEND, CLIENT, 8080, 40000}, 0x8).buffer(), e, x -> table.put(7, x, 1));
+        assertEquals(0, table.size());
+    }
+
+    @Test
+    void boundedTableEvictsAndCounts() throws Exception {
+        NatTable table = new NatTable(3);
+        ConntrackEntry e = new ConntrackEntry();
+        for (int port = 40000; port < 40010; port++) {
+            Conntrack.read(dnat(new CtMessages(), port, BACKEND).buffer(), e, x -> table.put(7, x, 1));
+        }
+        assertEquals(3, table.size());
+        assertEquals(7, table.evictions());
+    }
+
+    @Test
+    void destroyedEntriesStayForAGraceThenGo() throws Exception {
+        NatTable table = new NatTable(10);
+        ConntrackEntry e = new ConntrackEntry();
+        Conntrack.read(dnat(new CtMessages(), 40000, BACKEND).buffer(), e, x -> table.put(7, x, 1));
+        ByteBuffer destroy = new CtMessages().entry(0x102, 0, new int[] {CLIENT, VIP, 40000, 80},
+                new int[] {BACKEND, CLIENT, 8080, 40000}, 0x20).buffer();
+        Conntrack.read(destroy, e, x -> table.destroyed(7, x, 1000));
+        table.expire(500);
+        assertEquals(1, table.size());
+        table.expire(2000);
+        assertEquals(0, table.size());
+    }
+
+    @Test
+    void parserNeverThrowsOnGarbage() throws Exception {
+        SplittableRandom r = new SplittableRandom(42);
+        ConntrackEntry e = new ConntrackEntry();
+        byte[] valid = new byte[dnat(new CtMessages(), 40000, BACKEND).buffer().remaining()];
+        dnat(new CtMessages(), 40000, BACKEND).buffer().get(valid);
+        for (int i = 0; i < 50_000; i++) {
+            byte[] b = i % 2 == 0 ? new byte[r.nextInt(200)] : valid.clone();
+            if (i % 2 == 0) {
+                for (int k = 0; k < b.length; k++) {
+                    b[k] = (byte) r.nextInt(256);
+                }
+            } else {
+                for (int k = 0; k < 4; k++) {
+                    b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+                }
+            }
+            ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+            try {
+                Conntrack.read(buf, e, x -> { });
+            } catch (NetlinkException expected) {
+                // an error reply is a typed failure, not a crash
+            }
+        }
+    }
+}

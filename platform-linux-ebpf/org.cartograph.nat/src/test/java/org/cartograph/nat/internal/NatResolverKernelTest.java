@@ -1,0 +1,181 @@
+package org.cartograph.nat.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.cartograph.flow.ConnectionKey;
+import org.cartograph.flow.ConnectionStats;
+import org.cartograph.flow.Direction;
+import org.cartograph.flow.Flow;
+import org.cartograph.flow.IpAddress;
+import org.cartograph.flow.Protocol;
+import org.cartograph.status.ComponentStatus;
+import org.cartograph.testkit.Await;
+import org.cartograph.testkit.TestHosts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * NAT resolution against the real kernel: iptables DNAT and REDIRECT inside a test namespace; the
+ * annotated flow's {@code nat} tuple must match {@code conntrack -L} in that namespace. Started
+ * once for the class.
+ */
+class NatResolverKernelTest {
+
+    private static final String SERVER = """
+            import socket, sys, threading
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(('0.0.0.0', int(sys.argv[1]))); s.listen(16)
+            print('ready', flush=True)
+            def hold(c):
+                while c.recv(4096): pass
+            while True:
+                c, _ = s.accept()
+                threading.Thread(target=hold, args=(c,), daemon=True).start()
+            """;
+    private static final String CLIENT = """
+            import socket, sys, time
+            c = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+            c.sendall(b'hello')
+            open(sys.argv[3], 'w').write(str(c.getsockname()[1]))
+            time.sleep(3600)
+            """;
+
+    @TempDir
+    static Path dir;
+    static TestHosts hosts;
+    static NatResolver resolver;
+    static long nsA;
+    static String vip;
+
+    @BeforeAll
+    static void start() {
+        hosts = TestHosts.create();
+        nsA = TestHosts.inode(hosts.a());
+        vip = hosts.ipA().substring(0, hosts.ipA().lastIndexOf('.')) + ".99";
+        hosts.exec(hosts.a(), "iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", vip, "--dport", "80", "-j",
+                "DNAT", "--to-destination", hosts.ipB() + ":7000").ok();
+        hosts.exec(hosts.a(), "iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", hosts.ipB(), "--dport",
+                "9090", "-j", "REDIRECT", "--to-ports", "7070").ok();
+        Path server = TestHosts.script(dir, "server.py", SERVER);
+        hosts.spawn(hosts.b(), dir.resolve("b.log"), "python3", server.toString(), "7000");
+        hosts.spawn(hosts.a(), dir.resolve("a.log"), "python3", server.toString(), "7070");
+        Await.until(Duration.ofSeconds(20), "servers ready",
+                () -> read(dir.resolve("b.log")).contains("ready") && read(dir.resolve("a.log")).contains("ready"));
+        resolver = new NatResolver(new TestConfig(true, 1000, true, 1 << 20));
+        Await.until(Duration.ofSeconds(20), "conntrack tables read", resolver::synced);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (resolver != null) {
+            resolver.deactivate();
+        }
+        if (hosts != null) {
+            hosts.close();
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static int connect(String host, int port, String name) {
+        Path ports = dir.resolve(name + ".port");
+        hosts.spawn(hosts.a(), dir.resolve(name + ".log"), "python3", TestHosts.script(dir, "client.py", CLIENT)
+                .toString(), host, Integer.toString(port), ports.toString());
+        Await.until(Duration.ofSeconds(20), name + " connected", () -> !read(ports).isEmpty());
+        return Integer.parseInt(read(ports).strip());
+    }
+
+    private static Flow flow(String local, int localPort, String remote, int remotePort) {
+        ConnectionKey key = new ConnectionKey(Protocol.TCP, IpAddress.parse(local), localPort, IpAddress.parse(remote),
+                remotePort, nsA);
+        return new Flow(key, 0, 0, "", 0, Direction.OUTGOING, false, true, false, false, ConnectionStats.ZERO,
+                ConnectionStats.ZERO, null, null, null, null);
+    }
+
+    /** @return the reply tuple of the conntrack entry in namespace a, as (src, sport, dst, dport) */
+    private static String[] conntrackReply(String origDport, int origSport) {
+        String out = hosts.exec(hosts.a(), "conntrack", "-L", "-p", "tcp", "--orig-port-dst", origDport,
+                "--orig-port-src", Integer.toString(origSport)).ok().stdout();
+        Matcher m = Pattern.compile("src=(\\S+) dst=(\\S+) sport=(\\d+) dport=(\\d+) .*?src=(\\S+) dst=(\\S+) "
+                + "sport=(\\d+) dport=(\\d+)").matcher(out);
+        assertTrue(m.find(), "conntrack -L shows the entry: " + out);
+        return new String[] {m.group(5), m.group(7), m.group(6), m.group(8)};
+    }
+
+    private static Flow awaitNat(Flow f) {
+        Await.until(Duration.ofSeconds(20), "nat for " + f.key(), () -> resolver.annotate(f).nat() != null);
+        return resolver.annotate(f);
+    }
+
+    @Test
+    void dnatFlowCarriesTheTranslatedTupleOfConntrack() {
+        int port = connect(vip, 80, "dnat");
+        Flow annotated = awaitNat(flow(hosts.ipA(), port, vip, 80));
+        String[] reply = conntrackReply("80", port);
+        ConnectionKey nat = annotated.nat();
+        // seen from the client: it talks from the reply's destination to the reply's source
+        assertEquals(IpAddress.parse(reply[2]), nat.localAddress());
+        assertEquals(Integer.parseInt(reply[3]), nat.localPort());
+        assertEquals(IpAddress.parse(reply[0]), nat.remoteAddress());
+        assertEquals(Integer.parseInt(reply[1]), nat.remotePort());
+        assertEquals(IpAddress.parse(hosts.ipB()), nat.remoteAddress());
+        assertEquals(7000, nat.remotePort());
+        assertEquals(nsA, nat.netns());
+    }
+
+    @Test
+    void redirectFlowAndTheProxySideCarryTheirTranslations() {
+        int port = connect(hosts.ipB(), 9090, "redirect");
+        Flow annotated = awaitNat(flow(hosts.ipA(), port, hosts.ipB(), 9090));
+        String[] reply = conntrackReply("9090", port);
+        assertEquals(IpAddress.parse(reply[0]), annotated.nat().remoteAddress());
+        assertEquals(7070, annotated.nat().remotePort());
+        assertEquals(Integer.parseInt(reply[1]), annotated.nat().remotePort());
+        assertEquals(IpAddress.parse(reply[2]), annotated.nat().localAddress());
+        // the local proxy's accepted socket (reply source → reply destination) learns the original destination
+        Flow proxy = resolver.annotate(flow(reply[0], 7070, reply[2], Integer.parseInt(reply[3])));
+        assertNotNull(proxy.nat(), "proxy side annotated");
+        assertEquals(IpAddress.parse(hosts.ipB()), proxy.nat().localAddress());
+        assertEquals(9090, proxy.nat().localPort());
+        assertEquals(port, proxy.nat().remotePort());
+    }
+
+    @Test
+    void untranslatedFlowIsLeftAlone() {
+        int port = connect(hosts.ipB(), 7000, "plain");
+        Flow f = flow(hosts.ipA(), port, hosts.ipB(), 7000);
+        Await.until(Duration.ofSeconds(20), "conntrack entry exists", () -> hosts.exec(hosts.a(), "conntrack", "-L",
+                "-p", "tcp", "--orig-port-src", Integer.toString(port)).stdout().contains("dport=7000"));
+        assertNull(resolver.annotate(f).nat());
+        assertTrue(resolver.annotate(f) == f, "same flow returned");
+    }
+
+    @Test
+    void statusCountsEntries() {
+        connect(vip, 80, "status");
+        Await.until(Duration.ofSeconds(20), "entries counted",
+                () -> resolver.status().getFirst().counters().get("entries") >= 1);
+        ComponentStatus s = resolver.status().getFirst();
+        assertEquals("nat.conntrack", s.component());
+        assertTrue(s.counters().containsKey("resyncs"));
+        assertTrue(s.counters().containsKey("evictions"));
+        assertTrue(s.counters().containsKey("errors"));
+    }
+}
