@@ -1,0 +1,238 @@
+package org.cartograph.sink.otlp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.cartograph.sink.SinkResult;
+import org.cartograph.status.Health;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+
+/**
+ * Real OTLP receivers on 127.0.0.1: a gRPC server built from the official opentelemetry-proto
+ * service stubs with grpc-netty-shaded, and an HTTP endpoint ({@code /v1/metrics},
+ * {@code /v1/logs}) parsing the protobuf requests. The sink's SDK exporters deliver to both.
+ */
+class OtlpReceiversTest {
+
+    private static final List<ExportMetricsServiceRequest> METRICS = new CopyOnWriteArrayList<>();
+    private static final List<ExportLogsServiceRequest> LOGS = new CopyOnWriteArrayList<>();
+    private static final AtomicInteger LOG_FAILURES_LEFT = new AtomicInteger();
+    private static HttpServer http;
+    private static Server grpc;
+
+    @BeforeAll
+    static void start() throws IOException {
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/v1/metrics", ex -> {
+            METRICS.add(ExportMetricsServiceRequest.parseFrom(body(ex)));
+            reply(ex, 200, ExportMetricsServiceResponse.getDefaultInstance().toByteArray());
+        });
+        http.createContext("/v1/logs", ex -> {
+            ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(body(ex));
+            if (LOG_FAILURES_LEFT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                reply(ex, 503, new byte[0]);
+                return;
+            }
+            LOGS.add(request);
+            reply(ex, 200, ExportLogsServiceResponse.getDefaultInstance().toByteArray());
+        });
+        http.start();
+        grpc = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .addService(new MetricsServiceGrpc.MetricsServiceImplBase() {
+                    @Override
+                    public void export(ExportMetricsServiceRequest request,
+                                       StreamObserver<ExportMetricsServiceResponse> response) {
+                        METRICS.add(request);
+                        response.onNext(ExportMetricsServiceResponse.getDefaultInstance());
+                        response.onCompleted();
+                    }
+                })
+                .addService(new LogsServiceGrpc.LogsServiceImplBase() {
+                    @Override
+                    public void export(ExportLogsServiceRequest request,
+                                       StreamObserver<ExportLogsServiceResponse> response) {
+                        LOGS.add(request);
+                        response.onNext(ExportLogsServiceResponse.getDefaultInstance());
+                        response.onCompleted();
+                    }
+                }).build().start();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (grpc != null) {
+            grpc.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+        if (http != null) {
+            http.stop(0);
+        }
+    }
+
+    @BeforeEach
+    void clear() {
+        METRICS.clear();
+        LOGS.clear();
+        LOG_FAILURES_LEFT.set(0);
+    }
+
+    @Test
+    void httpProtobufReceiverGetsTheMetricsWithTheirAttributes() throws Exception {
+        check(TestConfig.of("http/protobuf", "http://127.0.0.1:" + http.getAddress().getPort(), true,
+                "authorization=Bearer t0ken"));
+    }
+
+    @Test
+    void grpcReceiverGetsTheMetricsWithTheirAttributes() throws Exception {
+        check(TestConfig.of("grpc", "http://127.0.0.1:" + grpc.getPort(), true));
+    }
+
+    private void check(TestConfig config) throws Exception {
+        OtlpSink sink = new OtlpSink(config);
+        try {
+            SinkResult r = sink.deliver(Batches.batch(1, List.of(
+                    Batches.flow(40000, "10.0.0.2", "db", 100, 1000, 250, Map.of()),
+                    Batches.flow(40001, "10.0.0.2", "db", 200, 2000, 3000, Map.of(111, 2L))),
+                    List.of(Batches.dns("example.com")))).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertEquals(SinkResult.Outcome.SUCCESS, r.outcome(), r.message());
+            assertEquals(1, METRICS.size());
+            ExportMetricsServiceRequest request = METRICS.getFirst();
+            ResourceMetrics flows = request.getResourceMetricsList().stream()
+                    .filter(rm -> attributes(rm.getResource().getAttributesList()).containsKey("k8s.pod.name"))
+                    .findFirst().orElseThrow();
+            Map<String, AnyValue> resource = attributes(flows.getResource().getAttributesList());
+            assertEquals("host-a", resource.get("host.name").getStringValue());
+            assertEquals("cartograph-agent", resource.get("service.name").getStringValue());
+            assertEquals("web-0", resource.get("k8s.pod.name").getStringValue());
+            assertEquals("web", resource.get("container.name").getStringValue());
+            assertEquals("eu-west-1", resource.get("cloud.region").getStringValue());
+            Metric io = metric(request, "cartograph.network.io");
+            assertEquals("By", io.getUnit());
+            assertEquals(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA, io.getSum().getAggregationTemporality());
+            NumberDataPoint tx = io.getSum().getDataPointsList().stream()
+                    .filter(p -> "transmit".equals(attributes(p.getAttributesList()).get("network.io.direction")
+                            .getStringValue())).findFirst().orElseThrow();
+            assertEquals(300, tx.getAsInt());
+            Map<String, AnyValue> a = attributes(tx.getAttributesList());
+            assertEquals("tcp", a.get("network.transport").getStringValue());
+            assertEquals("10.0.0.2", a.get("destination.address").getStringValue());
+            assertEquals(5432, a.get("destination.port").getIntValue());
+            assertEquals("db", a.get("cartograph.destination.service").getStringValue());
+            NumberDataPoint refused = metric(request, "cartograph.tcp.connection.failures").getSum()
+                    .getDataPoints(0);
+            assertEquals(2, refused.getAsInt());
+            assertEquals("refused", attributes(refused.getAttributesList()).get("error.type").getStringValue());
+            assertEquals(2, metric(request, "cartograph.tcp.rtt").getHistogram().getDataPoints(0).getCount());
+            assertEquals(3, metric(request, "cartograph.dns.queries").getSum().getDataPoints(0).getAsInt());
+
+            assertEquals(1, LOGS.size());
+            var records = LOGS.getFirst().getResourceLogs(0).getScopeLogs(0).getLogRecordsList();
+            assertEquals(2, records.size());
+            assertEquals(40000, attributes(records.getFirst().getAttributesList()).get("source.port").getIntValue());
+            assertEquals(Health.OK, sink.status().getFirst().health());
+        } finally {
+            sink.deactivate();
+        }
+    }
+
+    @Test
+    void aFailedExportIsRetryableAndAnAcceptedPartIsNotSentTwice() throws Exception {
+        LOG_FAILURES_LEFT.set(1);
+        OtlpSink sink = new OtlpSink(TestConfig.of("http/protobuf", "http://127.0.0.1:" + http.getAddress().getPort(),
+                true));
+        try {
+            var batch = Batches.batch(7, List.of(Batches.flow(40000, "10.0.0.2", "db", 100, 1000, 250, Map.of())),
+                    List.of());
+            SinkResult first = sink.deliver(batch).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertEquals(SinkResult.Outcome.RETRYABLE_FAILURE, first.outcome());
+            assertEquals(Health.DEGRADED, sink.status().getFirst().health());
+            SinkResult second = sink.deliver(batch).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertEquals(SinkResult.Outcome.SUCCESS, second.outcome(), second.message());
+            assertEquals(1, METRICS.size(), "metrics were accepted the first time: not sent again");
+            assertEquals(1, LOGS.size());
+            assertEquals(Health.OK, sink.status().getFirst().health());
+        } finally {
+            sink.deactivate();
+        }
+    }
+
+    @Test
+    void anUnreachableReceiverIsARetryableFailureOverBothProtocols() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        for (String protocol : new String[] {"grpc", "http/protobuf"}) {
+            OtlpSink sink = new OtlpSink(TestConfig.of(protocol, "http://127.0.0.1:" + closed, false));
+            try {
+                SinkResult r = sink.deliver(Batches.batch(1, List.of(Batches.flow(40000, "10.0.0.2", "db", 1, 1, 0,
+                        Map.of())), List.of())).toCompletableFuture().get(20, TimeUnit.SECONDS);
+                assertEquals(SinkResult.Outcome.RETRYABLE_FAILURE, r.outcome(), protocol);
+                assertTrue(r.message().contains("127.0.0.1:" + closed), r.message());
+                assertEquals(1L, sink.status().getFirst().counters().get("export_failures"));
+            } finally {
+                sink.deactivate();
+            }
+        }
+    }
+
+    private static Metric metric(ExportMetricsServiceRequest request, String name) {
+        return request.getResourceMetricsList().stream().flatMap(rm -> rm.getScopeMetricsList().stream())
+                .flatMap(sm -> sm.getMetricsList().stream()).filter(m -> m.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no metric " + name));
+    }
+
+    private static Map<String, AnyValue> attributes(List<KeyValue> list) {
+        Map<String, AnyValue> m = new HashMap<>();
+        list.forEach(kv -> m.put(kv.getKey(), kv.getValue()));
+        return m;
+    }
+
+    private static byte[] body(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static void reply(HttpExchange ex, int status, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}
