@@ -1,0 +1,137 @@
+package org.cartograph.store.internal;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.cartograph.enrich.Tag;
+import org.cartograph.enrich.TagSet;
+import org.cartograph.flow.ConnectionStats;
+import org.cartograph.flow.Direction;
+import org.cartograph.flow.DnsStats;
+import org.cartograph.flow.Flow;
+import org.cartograph.flow.FlowBatch;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Appends a batch to the {@code flows} and {@code dns} tables through DuckDB's appender. Each flow
+ * is stored oriented from source (the end that opened the connection) to destination: for an
+ * incoming connection the remote end is the source. The local end's tags get {@code host} and
+ * {@code process}. Used on the store's thread only.
+ */
+final class BatchWriter {
+
+    private static final int RESET = 104;
+    private static final int TIMEOUT = 110;
+    private static final int REFUSED = 111;
+
+    private final DuckDBConnection connection;
+
+    BatchWriter(DuckDBConnection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * @param batch the batch
+     * @return rows written (flows plus DNS statistics)
+     * @throws SQLException on a database error; rows of a failed batch may be partly written
+     */
+    int write(FlowBatch batch) throws SQLException {
+        long ts = Times.micros(batch.time());
+        int interval = (int) Math.max(1, batch.interval().toSeconds());
+        String hostName = batch.host();
+        int rows = 0;
+        if (!batch.flows().isEmpty()) {
+            try (DuckDBAppender ap = connection.createAppender("main", "flows")) {
+                for (Flow f : batch.flows()) {
+                    appendFlow(ap, f, ts, hostName, interval);
+                    rows++;
+                }
+            }
+        }
+        if (!batch.dns().isEmpty()) {
+            try (DuckDBAppender ap = connection.createAppender("main", "dns")) {
+                for (DnsStats d : batch.dns()) {
+                    appendDns(ap, d, ts, hostName);
+                    rows++;
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static void appendFlow(DuckDBAppender ap, Flow f, long ts, String host, int interval) throws SQLException {
+        boolean incoming = f.direction() == Direction.INCOMING;
+        ConnectionStats d = f.delta();
+        TagSet local = localTags(f, host);
+        String localIp = f.key().localAddress().toString();
+        String remoteIp = f.key().remoteAddress().toString();
+        String domain = incoming || f.dnsNames().isEmpty() ? null : f.dnsNames().get(0);
+        long reset = 0;
+        long timeout = 0;
+        long refused = 0;
+        long other = 0;
+        for (Map.Entry<Integer, Long> e : d.tcpFailures().entrySet()) {
+            switch (e.getKey()) {
+                case RESET -> reset += e.getValue();
+                case TIMEOUT -> timeout += e.getValue();
+                case REFUSED -> refused += e.getValue();
+                default -> other += e.getValue();
+            }
+        }
+        ap.beginRow().appendEpochMicros(ts).append(host).append(interval).append(f.key().protocol().label())
+                .append(f.direction().label())
+                .append(incoming ? remoteIp : localIp).append(incoming ? f.key().remotePort() : f.key().localPort())
+                .append(incoming ? localIp : remoteIp).append(incoming ? f.key().localPort() : f.key().remotePort())
+                .append(domain).append(TrafficClass.of(f).label())
+                .append(incoming ? d.bytesReceived() : d.bytesSent()).append(incoming ? d.bytesSent() : d.bytesReceived())
+                .append(incoming ? d.packetsReceived() : d.packetsSent())
+                .append(incoming ? d.packetsSent() : d.packetsReceived())
+                .append(d.retransmits()).append(d.rttMicros()).append(d.tcpEstablished()).append(d.tcpClosed())
+                .append(reset).append(timeout).append(refused).append(other);
+        TagSet src = incoming ? f.remoteTags() : local;
+        TagSet dst = incoming ? local : f.remoteTags();
+        appendTags(ap, src);
+        appendTags(ap, dst);
+        ap.endRow();
+    }
+
+    private static TagSet localTags(Flow f, String host) {
+        List<Tag> extra = new ArrayList<>(2);
+        if (f.localTags().get("host") == null) {
+            extra.add(new Tag("host", host));
+        }
+        if (!f.process().isEmpty() && f.localTags().get("process") == null) {
+            extra.add(new Tag("process", f.process()));
+        }
+        return extra.isEmpty() ? f.localTags() : f.localTags().with(TagSet.of(extra));
+    }
+
+    private static void appendTags(DuckDBAppender ap, TagSet tags) throws SQLException {
+        List<Tag> list = tags.tags();
+        List<String> keys = new ArrayList<>(list.size());
+        List<String> values = new ArrayList<>(list.size());
+        for (Tag t : list) {
+            keys.add(t.key());
+            values.add(t.value());
+        }
+        ap.append(keys).append(values);
+    }
+
+    private static void appendDns(DuckDBAppender ap, DnsStats d, long ts, String host) throws SQLException {
+        Map<String, Long> rc = d.rcodes();
+        long noerror = rc.getOrDefault("NOERROR", 0L);
+        long nxdomain = rc.getOrDefault("NXDOMAIN", 0L);
+        long servfail = rc.getOrDefault("SERVFAIL", 0L);
+        long total = 0;
+        for (long v : rc.values()) {
+            total += v;
+        }
+        ap.beginRow().appendEpochMicros(ts).append(host).append(d.client().toString()).append(d.server().toString())
+                .append(d.domain()).append(d.queryType()).append(d.queries()).append(d.timeouts())
+                .append(noerror).append(nxdomain).append(servfail).append(total - noerror - nxdomain - servfail)
+                .append(d.latencySumMicros()).append(d.latencyP50Micros()).append(d.latencyP99Micros()).endRow();
+    }
+}

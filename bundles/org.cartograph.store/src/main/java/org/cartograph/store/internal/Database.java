@@ -1,0 +1,173 @@
+package org.cartograph.store.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Properties;
+
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
+
+/**
+ * The DuckDB database file and its schema. One connection is owned by the store's thread (writes,
+ * retention); readers on other threads take {@link #reader()}, a duplicate of it that shares the
+ * same database instance.
+ */
+final class Database implements AutoCloseable {
+
+    /** File name of the database inside {@code DATA_DIR/store}. */
+    static final String FILE = "cartograph.duckdb";
+
+    private static final String[] SCHEMA = {
+        """
+        CREATE TABLE IF NOT EXISTS flows (
+          ts TIMESTAMP NOT NULL, host VARCHAR, interval_s INTEGER, protocol VARCHAR, direction VARCHAR,
+          src_ip VARCHAR, src_port INTEGER, dst_ip VARCHAR, dst_port INTEGER, domain VARCHAR,
+          traffic_class VARCHAR, bytes_out BIGINT, bytes_in BIGINT, packets_out BIGINT, packets_in BIGINT,
+          retransmits BIGINT, rtt_us INTEGER, established INTEGER, closed INTEGER,
+          fail_reset BIGINT, fail_timeout BIGINT, fail_refused BIGINT, fail_other BIGINT,
+          src_keys VARCHAR[], src_vals VARCHAR[], dst_keys VARCHAR[], dst_vals VARCHAR[])""",
+        """
+        CREATE TABLE IF NOT EXISTS dns (
+          ts TIMESTAMP NOT NULL, host VARCHAR, client VARCHAR, server VARCHAR, domain VARCHAR, query_type VARCHAR,
+          queries BIGINT, timeouts BIGINT, noerror BIGINT, nxdomain BIGINT, servfail BIGINT, other_rcode BIGINT,
+          latency_sum_us BIGINT, latency_p50_us BIGINT, latency_p99_us BIGINT)""",
+        """
+        CREATE TABLE IF NOT EXISTS events (
+          ts TIMESTAMP NOT NULL, kind VARCHAR, source VARCHAR, destination VARCHAR, message VARCHAR, evidence VARCHAR)"""
+    };
+
+    private final Path file;
+    private final DuckDBConnection connection;
+
+    /**
+     * Opens (or creates) the database and its tables.
+     *
+     * @param file          the database file; its directory is created
+     * @param memoryLimitMb memory DuckDB may use
+     * @param threads       DuckDB worker threads
+     * @throws SQLException if DuckDB cannot open it
+     * @throws IOException  if the directory cannot be created
+     */
+    Database(Path file, int memoryLimitMb, int threads) throws SQLException, IOException {
+        this.file = file.toAbsolutePath();
+        Files.createDirectories(this.file.getParent());
+        Properties props = new Properties();
+        props.setProperty("memory_limit", memoryLimitMb + "MB");
+        props.setProperty("threads", Integer.toString(threads));
+        // The driver is called directly: DriverManager's class-loader checks do not suit OSGi.
+        connection = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + this.file, props);
+        try (Statement st = connection.createStatement()) {
+            for (String ddl : SCHEMA) {
+                st.execute(ddl);
+            }
+        }
+    }
+
+    /** @return the writer's connection; use only on the store's thread */
+    DuckDBConnection writer() {
+        return connection;
+    }
+
+    /**
+     * @return a new connection to the same database for one reader; close it after use
+     * @throws SQLException if the database is closed
+     */
+    Connection reader() throws SQLException {
+        return connection.duplicate();
+    }
+
+    /** @return the database file */
+    Path file() {
+        return file;
+    }
+
+    /** @return bytes on disk of the database and its write-ahead log */
+    long sizeOnDisk() {
+        long size = 0;
+        for (Path p : new Path[] {file, file.resolveSibling(file.getFileName() + ".wal")}) {
+            try {
+                size += Files.exists(p) ? Files.size(p) : 0;
+            } catch (IOException e) {
+                size += 0;
+            }
+        }
+        return size;
+    }
+
+    /**
+     * @param table {@code flows} or {@code dns}
+     * @return rows in the table
+     * @throws SQLException on a database error
+     */
+    long rows(String table) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + checkTable(table))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Deletes rows older than a cutoff from every table.
+     *
+     * @param cutoff rows with a time before this go
+     * @return rows deleted
+     * @throws SQLException on a database error
+     */
+    long deleteBefore(Instant cutoff) throws SQLException {
+        long deleted = 0;
+        for (String table : new String[] {"flows", "dns", "events"}) {
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE ts < make_timestamp(?::BIGINT)")) {
+                ps.setLong(1, Times.micros(cutoff));
+                deleted += ps.executeUpdate();
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * @param table a table
+     * @param keep  how many of the newest rows to keep
+     * @return the time of the oldest row that keeps {@code keep} rows, or null if the table holds fewer
+     * @throws SQLException on a database error
+     */
+    Instant cutoffKeeping(String table, long keep) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT epoch_us(ts) FROM " + checkTable(table) + " ORDER BY ts DESC LIMIT 1 OFFSET ?")) {
+            ps.setLong(1, keep);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Times.instant(rs.getLong(1)) : null;
+            }
+        }
+    }
+
+    /**
+     * Writes everything to the database file and truncates the write-ahead log.
+     *
+     * @throws SQLException on a database error
+     */
+    void checkpoint() throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("CHECKPOINT");
+        }
+    }
+
+    private static String checkTable(String table) {
+        if (!table.equals("flows") && !table.equals("dns") && !table.equals("events")) {
+            throw new IllegalArgumentException("no table " + table);
+        }
+        return table;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

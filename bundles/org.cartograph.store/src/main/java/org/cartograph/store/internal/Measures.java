@@ -1,0 +1,98 @@
+package org.cartograph.store.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.cartograph.store.internal.AggregateRequest.Dataset;
+
+/** The measures each dataset offers, as SQL aggregate expressions over its table's columns. */
+final class Measures {
+
+    private static final String FAILURES = "(fail_reset + fail_timeout + fail_refused + fail_other)";
+    private static final Map<String, String> FLOWS = new LinkedHashMap<>();
+    private static final Map<String, String> DNS = new LinkedHashMap<>();
+    /** Measures that are whole numbers; the others are decimals. */
+    private static final Set<String> COUNTS = Set.of("bytes", "bytes_sent", "bytes_received", "packets", "retransmits",
+            "connections", "closed", "failures", "failures_reset", "failures_timeout", "failures_refused",
+            "failures_other", "flows", "queries", "timeouts", "noerror", "nxdomain", "servfail", "errors",
+            "latency_p99_us");
+
+    static {
+        FLOWS.put("bytes", "sum(bytes_out + bytes_in)");
+        FLOWS.put("bytes_sent", "sum(bytes_out)");
+        FLOWS.put("bytes_received", "sum(bytes_in)");
+        FLOWS.put("packets", "sum(packets_out + packets_in)");
+        FLOWS.put("retransmits", "sum(retransmits)");
+        FLOWS.put("retransmit_rate", "sum(retransmits)::DOUBLE / nullif(sum(packets_out), 0)");
+        FLOWS.put("rtt_avg_us", "avg(rtt_us) FILTER (WHERE rtt_us > 0)");
+        FLOWS.put("rtt_p50_us", "quantile_cont(rtt_us, 0.5) FILTER (WHERE rtt_us > 0)");
+        FLOWS.put("rtt_p90_us", "quantile_cont(rtt_us, 0.9) FILTER (WHERE rtt_us > 0)");
+        FLOWS.put("rtt_p95_us", "quantile_cont(rtt_us, 0.95) FILTER (WHERE rtt_us > 0)");
+        FLOWS.put("rtt_p99_us", "quantile_cont(rtt_us, 0.99) FILTER (WHERE rtt_us > 0)");
+        FLOWS.put("connections", "sum(established)");
+        FLOWS.put("closed", "sum(closed)");
+        FLOWS.put("failures", "sum" + FAILURES);
+        FLOWS.put("failures_reset", "sum(fail_reset)");
+        FLOWS.put("failures_timeout", "sum(fail_timeout)");
+        FLOWS.put("failures_refused", "sum(fail_refused)");
+        FLOWS.put("failures_other", "sum(fail_other)");
+        FLOWS.put("failure_rate", "sum" + FAILURES + "::DOUBLE / nullif(sum(established) + sum" + FAILURES + ", 0)");
+        FLOWS.put("flows", "count(*)");
+        DNS.put("queries", "sum(queries)");
+        DNS.put("timeouts", "sum(timeouts)");
+        DNS.put("noerror", "sum(noerror)");
+        DNS.put("nxdomain", "sum(nxdomain)");
+        DNS.put("servfail", "sum(servfail)");
+        DNS.put("errors", "sum(timeouts + nxdomain + servfail + other_rcode)");
+        DNS.put("error_rate", "sum(timeouts + nxdomain + servfail + other_rcode)::DOUBLE / nullif(sum(queries), 0)");
+        DNS.put("timeout_share", "sum(timeouts)::DOUBLE / nullif(sum(queries), 0)");
+        DNS.put("nxdomain_share", "sum(nxdomain)::DOUBLE / nullif(sum(queries), 0)");
+        DNS.put("servfail_share", "sum(servfail)::DOUBLE / nullif(sum(queries), 0)");
+        DNS.put("latency_avg_us", "sum(latency_sum_us)::DOUBLE / nullif(sum(queries - timeouts), 0)");
+        DNS.put("latency_p50_us", "sum(latency_p50_us * queries)::DOUBLE / nullif(sum(queries), 0)");
+        DNS.put("latency_p99_us", "max(latency_p99_us)");
+    }
+
+    private Measures() {
+    }
+
+    /**
+     * @param dataset the table
+     * @param name    a measure name
+     * @param prices  prices for {@code cost}
+     * @return the SQL aggregate, cast to BIGINT for counts and DOUBLE otherwise
+     * @throws IllegalArgumentException listing the known measures for an unknown one
+     */
+    static String sql(Dataset dataset, String name, PriceTable prices) {
+        if (dataset == Dataset.FLOWS && name.equals("cost")) {
+            StringBuilder c = new StringBuilder("CAST(sum((bytes_out + bytes_in) * CASE traffic_class");
+            prices.perGb().forEach((label, price) -> c.append(" WHEN '").append(label.replace("'", "''"))
+                    .append("' THEN ").append(price));
+            return c.append(" ELSE 0 END) / 1e9 AS DOUBLE)").toString();
+        }
+        String expr = (dataset == Dataset.FLOWS ? FLOWS : DNS).get(name);
+        if (expr == null) {
+            throw new IllegalArgumentException("measures: unknown measure '" + name + "'; known: " + names(dataset));
+        }
+        return "CAST(" + expr + (COUNTS.contains(name) ? " AS BIGINT)" : " AS DOUBLE)");
+    }
+
+    /**
+     * @param name a measure
+     * @return whether it is a whole number
+     */
+    static boolean isCount(String name) {
+        return COUNTS.contains(name);
+    }
+
+    /** @return the measure names of a dataset */
+    static Set<String> names(Dataset dataset) {
+        if (dataset == Dataset.DNS) {
+            return DNS.keySet();
+        }
+        Set<String> all = new java.util.LinkedHashSet<>(FLOWS.keySet());
+        all.add("cost");
+        return all;
+    }
+}

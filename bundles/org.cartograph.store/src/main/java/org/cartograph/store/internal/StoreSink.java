@@ -1,0 +1,248 @@
+package org.cartograph.store.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.cartograph.flow.FlowBatch;
+import org.cartograph.sink.FlowSink;
+import org.cartograph.sink.SinkResult;
+import org.cartograph.status.ComponentStatus;
+import org.cartograph.status.Health;
+import org.cartograph.status.StatusContributor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store: a {@link FlowSink} that appends every batch to an embedded DuckDB database in
+ * {@code DATA_DIR/store}, runs the dependency and outage detectors after a batch (at most every
+ * analysis interval, by batch time), and enforces retention by age and size once a minute. The
+ * database file survives restarts. Writes, analysis and retention run on the store's own thread
+ * ({@value #THREAD}); queries run on the caller's thread with their own connection.
+ */
+@Component(configurationPid = StoreSink.PID, service = {FlowSink.class, StatusContributor.class, StoreSink.class})
+@Designate(ocd = StoreConfig.class)
+public final class StoreSink implements FlowSink, StatusContributor {
+
+    /** The configuration PID. */
+    public static final String PID = "org.cartograph.store";
+    /** The sink's name. */
+    public static final String NAME = "store";
+    /** The store's thread. */
+    public static final String THREAD = "cartograph-store";
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreSink.class);
+    private static final long RETENTION_PERIOD_S = 60;
+
+    private final Database db;
+    private final BatchWriter writer;
+    private final AggregateQuery query;
+    private final Analyzer analyzer;
+    private final Duration retention;
+    private final long maxBytes;
+    private final Duration analysisInterval;
+    private final ScheduledExecutorService executor;
+    private final AtomicLong rows = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong events = new AtomicLong();
+    private final AtomicLong deleted = new AtomicLong();
+    /** Batch time of the last analysis; store thread only. */
+    private Instant lastAnalysis = Instant.EPOCH;
+    /** The last failure, empty once a batch is stored again; written on the store's thread. */
+    private volatile String lastError = "";
+
+    /**
+     * Opens the database and starts the retention schedule.
+     *
+     * @param config the configuration
+     * @throws IllegalStateException naming the file if DuckDB cannot open it
+     */
+    @Activate
+    public StoreSink(StoreConfig config) {
+        Path file = Path.of(config.data_dir(), "store", Database.FILE);
+        PriceTable prices = PriceTable.load(config.price_file());
+        try {
+            db = new Database(file, config.memory_limit_mb(), config.threads());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the store directory for " + file.toAbsolutePath(), e);
+        }
+        writer = new BatchWriter(db.writer());
+        query = new AggregateQuery(Arrays.asList(config.node_tags()), prices);
+        analyzer = new Analyzer(query, new Analyzer.Settings(Duration.ofSeconds(config.detection_window_s()),
+                Duration.ofSeconds(config.baseline_window_s()), config.outage_min_failures(), config.outage_min_rate(),
+                config.outage_factor()));
+        retention = Duration.ofHours(config.retention_hours());
+        maxBytes = config.max_size_mb() * 1024L * 1024L;
+        analysisInterval = Duration.ofSeconds(config.analysis_interval_s());
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, THREAD);
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(() -> retain(Instant.now()), RETENTION_PERIOD_S, RETENTION_PERIOD_S,
+                TimeUnit.SECONDS);
+        LOG.info("store open at {} (retention {} h, at most {} MB)", db.file(), config.retention_hours(),
+                config.max_size_mb());
+    }
+
+    /** Finishes queued writes, checkpoints and closes the database. */
+    @Deactivate
+    void deactivate() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        try {
+            db.checkpoint();
+            db.close();
+        } catch (SQLException e) {
+            LOG.warn("closing the store {} failed: {}", db.file(), e.getMessage());
+        }
+        LOG.info("store at {} closed", db.file());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Queues the batch for the store's thread; completes once it is written (and analysed). */
+    @Override
+    public CompletionStage<SinkResult> deliver(FlowBatch batch) {
+        try {
+            return CompletableFuture.supplyAsync(() -> write(batch), executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(SinkResult.retry("the store is stopped"));
+        }
+    }
+
+    private SinkResult write(FlowBatch batch) {
+        try {
+            rows.addAndGet(writer.write(batch));
+            batches.incrementAndGet();
+        } catch (SQLException e) {
+            errors.incrementAndGet();
+            lastError = "cannot store batch " + batch.sequence() + ": " + e.getMessage();
+            LOG.warn("{}", lastError);
+            return SinkResult.retry(lastError);
+        }
+        lastError = "";
+        if (!batch.time().isBefore(lastAnalysis.plus(analysisInterval))) {
+            lastAnalysis = batch.time();
+            try {
+                List<Event> found = analyzer.run(db.writer(), batch.time());
+                events.addAndGet(found.size());
+                for (Event e : found) {
+                    LOG.info("{}", e.message());
+                }
+            } catch (SQLException e) {
+                errors.incrementAndGet();
+                lastError = "analysis failed: " + e.getMessage();
+                LOG.warn("{}", lastError);
+            }
+        }
+        return SinkResult.success();
+    }
+
+    /**
+     * Deletes rows older than the retention, then the oldest rows while the file is larger than its
+     * maximum. Runs on the store's thread (package-private for tests).
+     *
+     * @param now the current time
+     */
+    void retain(Instant now) {
+        try {
+            long gone = db.deleteBefore(now.minus(retention));
+            long size = db.sizeOnDisk();
+            long flowRows = db.rows("flows");
+            if (size > maxBytes && flowRows > 0) {
+                long keep = (long) (flowRows * (0.8 * maxBytes / size));
+                Instant cutoff = db.cutoffKeeping("flows", keep);
+                if (cutoff != null) {
+                    gone += db.deleteBefore(cutoff);
+                    LOG.info("store is {} bytes, over {}: deleted rows before {}", size, maxBytes, cutoff);
+                }
+            }
+            if (gone > 0) {
+                deleted.addAndGet(gone);
+                db.checkpoint();
+            }
+        } catch (SQLException | RuntimeException e) {
+            errors.incrementAndGet();
+            lastError = "retention failed: " + e.getMessage();
+            LOG.warn("{}", lastError);
+        }
+    }
+
+    /**
+     * Runs a task on the store's thread and waits for it (tests, and callers that must see the
+     * effect of earlier batches).
+     *
+     * @param task the task
+     */
+    void runOnStoreThread(Runnable task) {
+        CompletableFuture.runAsync(task, executor).join();
+    }
+
+    /**
+     * @param req an aggregate request
+     * @return its rows
+     * @throws SQLException on a database error
+     */
+    List<AggregateQuery.Row> aggregate(AggregateRequest req) throws SQLException {
+        try (Connection c = db.reader()) {
+            return query.run(c, req);
+        }
+    }
+
+    /**
+     * @param from  exclusive start
+     * @param to    inclusive end
+     * @param kind  an event kind, or null
+     * @param limit at most this many, newest first
+     * @return the events
+     * @throws SQLException on a database error
+     */
+    List<Event> events(Instant from, Instant to, String kind, int limit) throws SQLException {
+        try (Connection c = db.reader()) {
+            return EventLog.query(c, from, to, kind, limit);
+        }
+    }
+
+    /** @return one status {@code store}: rows, batches, events, deleted rows, errors, size */
+    @Override
+    public List<ComponentStatus> status() {
+        String error = lastError;
+        Map<String, Long> counters = Map.of("rows_written", rows.get(), "batches_written", batches.get(),
+                "events", events.get(), "rows_deleted", deleted.get(), "errors", errors.get(),
+                "size_bytes", db.sizeOnDisk());
+        return List.of(new ComponentStatus("store", error.isEmpty() ? Health.OK : Health.DEGRADED, error, counters,
+                Map.of("path", db.file().toString()), null));
+    }
+}

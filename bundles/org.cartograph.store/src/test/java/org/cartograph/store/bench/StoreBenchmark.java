@@ -1,0 +1,110 @@
+package org.cartograph.store.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.cartograph.flow.FlowBatch;
+import org.cartograph.store.internal.Scenario;
+import org.cartograph.store.internal.StoreBenchmarkAccess;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Store targets: ingest at least 200,000 flow rows/s ({@link #ingest}, reported per row), and a
+ * group-by over 24 h of a 1,000-container host in at most 1 s ({@link #groupBy24h}: one batch of
+ * 1,000 flows every 10 s for 24 h, 8.64 million rows, grouped by source and destination service).
+ */
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 3, time = 10)
+public class StoreBenchmark {
+
+    /** Rows per ingested batch. */
+    public static final int ROWS = 10_000;
+    /** Containers on the host of the group-by benchmark. */
+    public static final int CONTAINERS = 1_000;
+
+    /** A fresh store and one large batch. */
+    @State(Scope.Benchmark)
+    public static class Ingest {
+        StoreBenchmarkAccess store;
+        FlowBatch batch;
+        int sequence;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            store = new StoreBenchmarkAccess(Files.createTempDirectory("cartograph-bench-ingest"));
+            batch = host(ROWS, 0);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            store.close();
+        }
+    }
+
+    /** A store holding 24 h of a 1,000-container host. */
+    @State(Scope.Benchmark)
+    public static class Day {
+        StoreBenchmarkAccess store;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            Path dir = Files.createTempDirectory("cartograph-bench-day");
+            store = new StoreBenchmarkAccess(dir);
+            Scenario host = scenario(CONTAINERS);
+            for (int i = 0; i < 24 * 360; i++) {
+                store.write(host.batch(i));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            store.close();
+        }
+    }
+
+    private static Scenario scenario(int flows) {
+        Scenario s = new Scenario();
+        for (int f = 0; f < flows; f++) {
+            s.flow("svc-" + (f % 200), "us-east-1" + (char) ('a' + f % 3), "dst-" + (f % 50), "us-east-1" + (char) ('a' + f % 2),
+                    "10.1." + (f / 250) + "." + (f % 250), 1000 + f, 2000 + f, 100 + f % 900, 1,
+                    f % 17 == 0 ? Map.of(104, 1L) : Map.of());
+        }
+        return s;
+    }
+
+    private static FlowBatch host(int flows, int index) {
+        return scenario(flows).batch(index);
+    }
+
+    /** @return rows written; JMH reports per row */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(ROWS)
+    public int ingest(Ingest state) throws Exception {
+        return state.store.write(state.batch);
+    }
+
+    /** @return result rows of the 24 h group-by */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public int groupBy24h(Day state) throws Exception {
+        return state.store.groupBy("service", "service", "bytes,retransmits,rtt_p95_us,failures", 100);
+    }
+}

@@ -1,0 +1,253 @@
+'use strict';
+/* Cartograph UI: reads the store's JSON API (/api/v1/*) and renders the map and tables. */
+(function () {
+  const page = document.body.dataset.page;
+  const $ = (sel) => document.querySelector(sel);
+  const urlParams = new URLSearchParams(location.search);
+  const FIELDS = ['node', 'service', 'kube_service', 'container_name', 'pod_name', 'process', 'host',
+    'availability_zone', 'region', 'cloud_provider', 'ip', 'port', 'domain', 'traffic_class', 'protocol', 'direction'];
+  const state = { seq: 0 };
+  window.cartograph = state;
+
+  function range() {
+    return { from: urlParams.get('from') || $('#range').value, to: urlParams.get('to') || 'now' };
+  }
+
+  async function api(path, params) {
+    const q = new URLSearchParams(Object.assign(range(), params || {}));
+    for (const [k, v] of [...q.entries()]) { if (v === '' || v == null) q.delete(k); }
+    const resp = await fetch('/api/v1/' + path + '?' + q, { credentials: 'same-origin' });
+    const body = await resp.json().catch(() => ({ error: resp.statusText }));
+    if (!resp.ok) { throw new Error(body.error || ('HTTP ' + resp.status)); }
+    return body;
+  }
+
+  function status(text, error) {
+    const s = $('#status');
+    s.textContent = text;
+    s.className = 'status' + (error ? ' error' : '');
+  }
+
+  function fmt(name, v) {
+    if (v == null) return '–';
+    if (name.startsWith('bytes')) {
+      const u = ['B', 'KB', 'MB', 'GB', 'TB'];
+      let i = 0; let x = v;
+      while (x >= 1000 && i < u.length - 1) { x /= 1000; i++; }
+      return (i ? x.toFixed(1) : x) + ' ' + u[i];
+    }
+    if (name === 'cost') return '$' + v.toFixed(v < 1 ? 6 : 2);
+    if (name.endsWith('_rate') || name.endsWith('_share')) return (v * 100).toFixed(1) + '%';
+    if (name.endsWith('_us')) return (v / 1000).toFixed(2) + ' ms';
+    return Number.isInteger(v) ? v.toLocaleString('en') : v.toFixed(2);
+  }
+
+  /* A sortable table: columns [{key, label, num}], rows of {cells: {key: value}, other}. */
+  function table(el, columns, rows) {
+    const thead = el.querySelector('thead');
+    const tbody = el.querySelector('tbody');
+    thead.innerHTML = '';
+    const tr = document.createElement('tr');
+    columns.forEach((c) => {
+      const th = document.createElement('th');
+      th.textContent = c.label;
+      th.dataset.key = c.key;
+      th.addEventListener('click', () => {
+        const desc = el.dataset.sort === c.key && el.dataset.dir !== 'desc';
+        el.dataset.sort = c.key; el.dataset.dir = desc ? 'desc' : 'asc';
+        const sorted = rows.slice().sort((a, b) => {
+          if (a.other !== b.other) return a.other ? 1 : -1;
+          const x = a.cells[c.key]; const y = b.cells[c.key];
+          const r = (x == null) - (y == null) || (x < y ? -1 : x > y ? 1 : 0);
+          return desc ? -r : r;
+        });
+        body(sorted);
+      });
+      tr.appendChild(th);
+    });
+    thead.appendChild(tr);
+    function body(list) {
+      tbody.innerHTML = '';
+      list.forEach((row) => {
+        const r = document.createElement('tr');
+        if (row.other) r.className = 'other';
+        columns.forEach((c) => {
+          const td = document.createElement('td');
+          const v = row.cells[c.key];
+          td.textContent = c.num ? fmt(c.key, v) : (row.other && c.first ? 'other (' + row.groups + ' groups)' : (v === '' ? '(none)' : v));
+          if (c.num) td.className = 'num';
+          if (c.cls) td.classList.add(c.cls + v);
+          r.appendChild(td);
+        });
+        tbody.appendChild(r);
+      });
+    }
+    body(rows);
+    el.dataset.rows = String(rows.length);
+  }
+
+  function aggregateTable(el, data, groupKey) {
+    const cols = [];
+    const sides = groupKey ? [[groupKey, data[groupKey]]] : [['src', data.src], ['dst', data.dst]];
+    sides.forEach(([side, names]) => names.forEach((n) => cols.push({ key: side + '.' + n, label: (groupKey ? '' : side + ' ') + n })));
+    if (cols.length) cols[0].first = true;
+    data.measures.forEach((m) => cols.push({ key: m, label: m, num: true }));
+    const rows = data.rows.map((r) => {
+      const cells = {};
+      sides.forEach(([side]) => Object.entries(r[side] || {}).forEach(([k, v]) => { cells[side + '.' + k] = v; }));
+      Object.assign(cells, r.values);
+      return { cells, other: r.other, groups: r.groups };
+    });
+    table(el, cols, rows);
+  }
+
+  /* ---------- network map ---------- */
+  function healthColor(rate) {
+    if (rate == null || rate < 0.01) return '#3a9b5c';
+    return rate < 0.1 ? '#e89c2c' : '#d23c3c';
+  }
+
+  async function loadMap() {
+    const g = $('#group').value;
+    const data = await api('aggregate', { src: g, dst: g + ',traffic_class', filter: $('#filter').value,
+      measures: 'bytes,failures,failure_rate,retransmits,rtt_p95_us,cost', limit: 2000 });
+    const nodes = new Map();
+    const edges = [];
+    const name = (v) => (v === '' || v == null ? '(unknown)' : v);
+    data.rows.filter((r) => !r.other).forEach((r) => {
+      const s = name(r.src[g]); const d = name(r.dst[g]); const cls = r.dst.traffic_class;
+      [s, d].forEach((n) => { if (!nodes.has(n)) nodes.set(n, { data: { id: n, bytes: 0 } }); });
+      nodes.get(s).data.bytes += r.values.bytes; nodes.get(d).data.bytes += r.values.bytes;
+      edges.push({ data: Object.assign({ id: s + ' → ' + d + ' [' + cls + ']', source: s, target: d, cls,
+        width: 1 + Math.log10(1 + r.values.bytes), color: healthColor(r.values.failure_rate) }, r.values) });
+    });
+    const elements = [...nodes.values(), ...edges];
+    if (state.cy) state.cy.destroy();
+    const t0 = performance.now();
+    const large = edges.length > 300;
+    const edgeStyle = large
+      ? { width: 'data(width)', 'line-color': 'data(color)', 'curve-style': 'haystack', 'haystack-radius': 0 }
+      : { width: 'data(width)', 'line-color': 'data(color)', 'target-arrow-color': 'data(color)',
+        'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(cls)', 'font-size': 8, color: '#667' };
+    state.cy = cytoscape({
+      container: $('#map'), elements, wheelSensitivity: 0.3, pixelRatio: large ? 1 : 'auto',
+      hideEdgesOnViewport: large, textureOnViewport: large,
+      layout: nodes.size <= 150 ? { name: 'cose', animate: false, randomize: false } : { name: 'concentric', animate: false },
+      style: [
+        { selector: 'node', style: { label: 'data(id)', 'font-size': 10, 'min-zoomed-font-size': 8, 'background-color': '#5a7bd8',
+          width: 'mapData(bytes, 0, 1e9, 14, 48)', height: 'mapData(bytes, 0, 1e9, 14, 48)' } },
+        { selector: 'edge', style: edgeStyle },
+        { selector: ':selected', style: { 'overlay-opacity': 0.15, 'overlay-color': '#1d2330' } }
+      ]
+    });
+    state.renderMillis = performance.now() - t0;
+    state.cy.on('tap', 'node', (e) => nodeDetails(g, e.target.id()));
+    state.cy.on('tap', 'edge', (e) => edgeDetails(g, e.target.data()));
+  }
+
+  function detailsSection(title) {
+    const aside = $('#details');
+    const h = document.createElement('h3'); h.textContent = title; aside.appendChild(h);
+    const t = document.createElement('table'); t.className = 'data';
+    t.innerHTML = '<thead></thead><tbody></tbody>'; aside.appendChild(t);
+    return t;
+  }
+
+  function filterValue(g, side, v) { return v === '(unknown)' ? '' : side + '.' + g + ':' + v; }
+
+  async function nodeDetails(g, id) {
+    $('#details').innerHTML = '';
+    const h = document.createElement('h2'); h.textContent = id; $('#details').appendChild(h);
+    const m = 'bytes,connections,failures,failure_rate,rtt_p95_us';
+    aggregateTable(detailsSection('Calls to'), await api('aggregate', { filter: filterValue(g, 'src', id), dst: g, measures: m }));
+    aggregateTable(detailsSection('Called by'), await api('aggregate', { filter: filterValue(g, 'dst', id), src: g, measures: m }));
+  }
+
+  async function edgeDetails(g, e) {
+    $('#details').innerHTML = '';
+    const h = document.createElement('h2'); h.textContent = e.id; $('#details').appendChild(h);
+    const filter = [filterValue(g, 'src', e.source), filterValue(g, 'dst', e.target), 'traffic_class:' + e.cls].filter(Boolean).join(',');
+    aggregateTable(detailsSection('Flows'), await api('aggregate', { filter, src: 'ip,process', dst: 'ip,port,domain',
+      measures: 'bytes,packets,retransmits,rtt_p50_us,failures_reset,failures_timeout,failures_refused', limit: 50 }));
+    const domains = await api('aggregate', { filter, dst: 'domain', measures: 'bytes', limit: 20 });
+    const names = domains.rows.filter((r) => !r.other && r.dst.domain).map((r) => r.dst.domain);
+    if (names.length) {
+      const dns = await api('dns', { by: 'domain,server', filter: 'domain:' + names[0],
+        measures: 'queries,latency_avg_us,nxdomain_share,servfail_share,timeout_share' });
+      aggregateTable(detailsSection('DNS'), dns, 'by');
+    }
+  }
+
+  /* ---------- analytics ---------- */
+  function fillSelect(el, names, selected) {
+    el.innerHTML = '';
+    names.forEach((n) => { const o = new Option(n, n, false, selected.includes(n)); el.appendChild(o); });
+  }
+  const chosen = (el) => [...el.selectedOptions].map((o) => o.value).join(',');
+
+  async function setupAnalytics() {
+    const measures = await api('measures');
+    fillSelect($('#src'), FIELDS, ['service']);
+    fillSelect($('#dst'), FIELDS, ['service']);
+    fillSelect($('#measures'), measures.aggregate, ['bytes', 'packets', 'retransmits', 'rtt_p95_us', 'failures']);
+    ['#src', '#dst', '#measures'].forEach((s) => $(s).addEventListener('change', refresh));
+    $('#apply').addEventListener('click', refresh);
+  }
+
+  async function loadAnalytics() {
+    const data = await api('aggregate', { src: chosen($('#src')), dst: chosen($('#dst')), measures: chosen($('#measures')),
+      filter: $('#filter').value, limit: $('#limit').value });
+    aggregateTable($('#table'), data);
+  }
+
+  /* ---------- DNS, cost, events ---------- */
+  async function loadDns() {
+    const m = 'queries,latency_avg_us,latency_p99_us,nxdomain_share,servfail_share,timeout_share';
+    aggregateTable($('#domains'), await api('dns', { by: 'domain', measures: m, limit: 50 }), 'by');
+    aggregateTable($('#servers'), await api('dns', { by: 'server', measures: m, limit: 20 }), 'by');
+  }
+
+  async function loadCost() {
+    aggregateTable($('#classes'), await api('aggregate', { dst: 'traffic_class', measures: 'bytes,cost', sort: 'cost', limit: 20 }));
+    aggregateTable($('#edges'), await api('aggregate', { src: 'node', dst: 'node,traffic_class', measures: 'cost,bytes', limit: 20 }));
+  }
+
+  async function loadEvents() {
+    const data = await api('events', { kind: $('#kind').value, from: urlParams.get('from') || '-7d' });
+    const cols = [{ key: 'time', label: 'time' }, { key: 'kind', label: 'kind', cls: 'kind-' },
+      { key: 'source', label: 'source' }, { key: 'destination', label: 'destination' }, { key: 'message', label: 'what' }];
+    table($('#events'), cols, data.events.map((e) => ({ cells: e, other: false })));
+  }
+
+  const loaders = { map: loadMap, analytics: loadAnalytics, dns: loadDns, cost: loadCost, events: loadEvents };
+
+  async function refresh() {
+    const seq = ++state.seq;
+    status('loading…');
+    try {
+      await loaders[page]();
+      state.readyMillis = performance.now();
+      state.loaded = seq;
+      status('updated ' + new Date().toLocaleTimeString());
+    } catch (e) {
+      state.error = String(e.message || e);
+      status(state.error, true);
+    }
+  }
+
+  document.addEventListener('DOMContentLoaded', async () => {
+    document.querySelectorAll('nav a').forEach((a) => { if (a.dataset.nav === page) a.classList.add('active'); });
+    $('#range').addEventListener('change', refresh);
+    let timer = null;
+    $('#refresh').addEventListener('change', (e) => {
+      clearInterval(timer);
+      if (e.target.checked) timer = setInterval(refresh, 10000);
+    });
+    if (page === 'map') { $('#group').addEventListener('change', refresh); $('#filter').addEventListener('change', refresh); }
+    if (page === 'events') { $('#kind').addEventListener('change', refresh); }
+    if (page === 'analytics') {
+      try { await setupAnalytics(); } catch (e) { status(String(e.message || e), true); return; }
+    }
+    refresh();
+  });
+})();
