@@ -90,6 +90,7 @@ final class ConfigLoader {
     private ConfigPlan plan(Map<ConfigKey, Object> fromFile, Map<ConfigKey, Object> fromEnv, Path base,
                             String source) {
         Map<String, Map<String, Object>> configurations = new LinkedHashMap<>();
+        java.util.Set<String> disabled = new java.util.HashSet<>();
         Map<String, Object> fileInstall = new LinkedHashMap<>();
         int keys = 0;
         for (ConfigKey key : catalog.keys()) {
@@ -102,7 +103,13 @@ final class ConfigLoader {
                 continue;
             }
             for (ConfigKey.Target target : key.targets()) {
-                if (target.pid().equals(KeyCatalog.FILEINSTALL)) {
+                if (target.property().equals(KeyCatalog.ENABLED)) {
+                    if (Boolean.TRUE.equals(value)) {
+                        configurations.computeIfAbsent(target.pid(), p -> new LinkedHashMap<>());
+                    } else {
+                        disabled.add(target.pid());
+                    }
+                } else if (target.pid().equals(KeyCatalog.FILEINSTALL)) {
                     fileInstall.put(target.property(), value);
                 } else {
                     configurations.computeIfAbsent(target.pid(), p -> new LinkedHashMap<>())
@@ -110,14 +117,20 @@ final class ConfigLoader {
                 }
             }
         }
-        configurations.computeIfAbsent(KeyCatalog.WEBCONSOLE, p -> new LinkedHashMap<>())
-                .putIfAbsent(KeyCatalog.DATA_DIR_PROPERTY, base.resolve("data").normalize().toString());
+        disabled.forEach(configurations::remove);
+        String defaultDataDir = base.resolve("data").normalize().toString();
+        for (ConfigKey.Target target : catalog.byPath(KeyCatalog.DATA_DIR_KEY).orElseThrow().targets()) {
+            configurations.computeIfAbsent(target.pid(), p -> new LinkedHashMap<>())
+                    .putIfAbsent(target.property(), defaultDataDir);
+        }
         fileInstall.putIfAbsent(KeyCatalog.DEPLOY_DIR_PROPERTY, base.resolve("deploy").normalize().toString());
         fileInstall.put("felix.fileinstall.poll", 1000L);
         fileInstall.put("felix.fileinstall.noInitialDelay", Boolean.TRUE);
         fileInstall.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config)");
         fileInstall.put("felix.fileinstall.bundles.new.start", Boolean.TRUE);
         fileInstall.put("felix.fileinstall.log.level", 3);
+        // FileInstall would otherwise write configurations back into the .cfg files of deploy/
+        fileInstall.put("felix.fileinstall.enableConfigSave", Boolean.FALSE);
         Path deployDir = Path.of((String) fileInstall.get(KeyCatalog.DEPLOY_DIR_PROPERTY));
         return new ConfigPlan(configurations, catalog.pids(), fileInstall, deployDir, source, keys, fromEnv.size());
     }

@@ -28,6 +28,13 @@ final class KeyCatalog {
     static final String DNS = "org.cartograph.dns";
     static final String NAT = "org.cartograph.nat";
     static final String HTTP = "org.apache.felix.http";
+    static final String STORE = "org.cartograph.store";
+    static final String DATA_DIR_KEY = "cartograph.data_dir";
+    /**
+     * Marker property of a boolean key that switches a component on or off: true writes the
+     * PID's configuration (empty if no other key is set), false removes it.
+     */
+    static final String ENABLED = "@enabled";
     static final String WEBCONSOLE = "org.cartograph.webconsole";
     static final String SINK_JSONL = "org.cartograph.sink.jsonl";
     static final String CAPTURE_REPLAY = "org.cartograph.capture.replay";
@@ -117,8 +124,9 @@ final class KeyCatalog {
                 "org.osgi.service.http.port", "Port of the HTTP server.").withFallback("7777"));
         k.add(ConfigKey.of("cartograph.deploy_dir", new FsPath(false), FILEINSTALL, DEPLOY_DIR_PROPERTY,
                 "Folder watched for bundles and configurations; default deploy under the home."));
-        k.add(ConfigKey.of("cartograph.data_dir", new FsPath(false), WEBCONSOLE, DATA_DIR_PROPERTY,
-                "Folder for data kept across restarts; default data under the home."));
+        k.add(ConfigKey.of(DATA_DIR_KEY, new FsPath(false), WEBCONSOLE, DATA_DIR_PROPERTY,
+                "Folder for data kept across restarts; default data under the home.")
+                .withTarget(STORE, DATA_DIR_PROPERTY));
         k.add(ConfigKey.of("cartograph.console.user", new Text(true), WEBCONSOLE, "user", "Web console user name."));
         k.add(ConfigKey.of("cartograph.console.password", new Text(true), WEBCONSOLE, "password",
                 "Web console password.").withSecret());
@@ -130,6 +138,45 @@ final class KeyCatalog {
                 "max.files", "Rotated JSON-lines files kept."));
         k.add(ConfigKey.of("cartograph.capture.replay.script", new FsPath(false), CAPTURE_REPLAY, "script",
                 "Script of connections the replay capture backend plays."));
+        k.add(ConfigKey.of("cartograph.store.retention_hours", new Int("an integer", 1, 87_600), STORE,
+                "retention.hours", "Hours of flows the store keeps."));
+        k.add(ConfigKey.of("cartograph.store.max_size_mb", new Int("an integer", 1, MILLION10), STORE,
+                "max.size.mb", "Size in MB beyond which the store deletes its oldest rows."));
+        k.add(ConfigKey.of("cartograph.store.price_file", new FsPath(false), STORE, "price.file",
+                "Price table per GB and traffic class, overriding the built-in defaults."));
+        k.add(ConfigKey.of("cartograph.integrations.disabled", new StringList(), "org.cartograph.ui.integrations",
+                "disabled", "Integrations (DS component names) kept disabled."));
+        k.add(ConfigKey.of("system_probe_config.dns_monitoring_ports", new StringList(), DNS, "dns.monitoring.ports",
+                "Ports whose UDP and TCP traffic is parsed as DNS, e.g. [53]."));
+        String prometheus = "org.cartograph.sink.prometheus";
+        k.add(ConfigKey.of("cartograph.sinks.prometheus.enabled", bool, prometheus, ENABLED,
+                "Serve /metrics in the Prometheus format."));
+        k.add(ConfigKey.of("cartograph.sinks.prometheus.labels", new StringList(), prometheus, "labels",
+                "Labels as NAME=SOURCE|SOURCE, sources local.TAG, remote.TAG or flow.FIELD."));
+        k.add(ConfigKey.of("cartograph.sinks.prometheus.series_limit", count, prometheus, "series.limit",
+                "Most label sets per metric family; beyond it they are counted under other."));
+        String otlp = "org.cartograph.sink.otlp";
+        k.add(ConfigKey.of("cartograph.sinks.otlp.enabled", bool, otlp, ENABLED, "Export metrics over OTLP."));
+        k.add(ConfigKey.of("cartograph.sinks.otlp.endpoint", new Text(true), otlp, "endpoint",
+                "OTLP endpoint, e.g. http://127.0.0.1:4318 (http/protobuf) or http://127.0.0.1:4317 (grpc)."));
+        k.add(ConfigKey.of("cartograph.sinks.otlp.protocol", new Text(true), otlp, "protocol", "grpc or http/protobuf."));
+        k.add(ConfigKey.of("cartograph.sinks.otlp.headers", new StringList(), otlp, "headers",
+                "Request headers as name=value.").withSecret());
+        k.add(ConfigKey.of("cartograph.sinks.otlp.export_logs", bool, otlp, "export.logs",
+                "Also export each flow as a log record."));
+        String kafka = "org.cartograph.sink.kafka";
+        k.add(ConfigKey.of("cartograph.sinks.kafka.bootstrap_servers", new Text(true), kafka, "bootstrap.servers",
+                "Kafka brokers (host:port,...); setting them turns the Kafka sink on."));
+        k.add(ConfigKey.of("cartograph.sinks.kafka.topic", new Text(true), kafka, "topic", "Topic batches go to."));
+        k.add(ConfigKey.of("cartograph.sinks.kafka.spool_dir", new FsPath(false), kafka, "spool.dir",
+                "Where batches wait while the brokers are unreachable."));
+        k.add(ConfigKey.of("cartograph.sinks.kafka.spool_max_mb", count, kafka, "spool.max.mb", "Spool bound in MB."));
+        String collector = "org.cartograph.collector.kafka";
+        k.add(ConfigKey.of("cartograph.collector.kafka.bootstrap_servers", new Text(true), collector,
+                "bootstrap.servers", "Kafka brokers a collector consumes from; setting them turns the collector on."));
+        k.add(ConfigKey.of("cartograph.collector.kafka.topic", new Text(true), collector, "topic", "Topic consumed."));
+        k.add(ConfigKey.of("cartograph.collector.kafka.group_id", new Text(true), collector, "group.id",
+                "Consumer group shared by the collectors."));
         return new KeyCatalog(k);
     }
 

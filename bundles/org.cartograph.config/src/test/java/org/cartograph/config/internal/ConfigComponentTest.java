@@ -59,6 +59,7 @@ class ConfigComponentTest {
                 "felix.fileinstall.filter", ".*\\.(jar|cfg|config)",
                 "felix.fileinstall.bundles.new.start", "true",
                 "felix.fileinstall.log.level", "3",
+                "felix.fileinstall.enableConfigSave", "false",
                 "org.apache.felix.http.host", "127.0.0.1",
                 "org.osgi.service.http.port", "7777"), launchProperties);
         assertNull(configAdmin.props("org.apache.felix.fileinstall~cartograph-deploy"), "no second FileInstall watcher");

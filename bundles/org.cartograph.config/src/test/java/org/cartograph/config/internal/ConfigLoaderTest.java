@@ -338,6 +338,16 @@ class ConfigLoaderTest {
                 "felix.fileinstall.noInitialDelay", true,
                 "felix.fileinstall.filter", ".*\\.(jar|cfg|config)",
                 "felix.fileinstall.bundles.new.start", true,
-                "felix.fileinstall.log.level", 3), plan.fileInstall());
+                "felix.fileinstall.log.level", 3,
+                "felix.fileinstall.enableConfigSave", false), plan.fileInstall());
+    }
+
+    @Test
+    void anEnablingKeyWritesAnEmptyConfigurationAndFalseRemovesIt() {
+        ConfigPlan on = loader(Map.of("CARTOGRAPH_SINKS_PROMETHEUS_ENABLED", "true")).load(null, null).plan().orElseThrow();
+        assertEquals(Map.of(), on.configurations().get("org.cartograph.sink.prometheus"));
+        ConfigPlan off = loader(Map.of("CARTOGRAPH_SINKS_PROMETHEUS_ENABLED", "false",
+                "CARTOGRAPH_SINKS_PROMETHEUS_SERIES_LIMIT", "50")).load(null, null).plan().orElseThrow();
+        assertEquals(null, off.configurations().get("org.cartograph.sink.prometheus"), "off wins over other keys");
     }
 }

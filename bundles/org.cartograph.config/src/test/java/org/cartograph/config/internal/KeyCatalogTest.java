@@ -43,7 +43,7 @@ class KeyCatalogTest {
     void targetsAreTheContract() {
         Map<String, String> targets = new TreeMap<>();
         for (ConfigKey key : catalog.keys()) {
-            key.targets().forEach(t -> targets.put(key.path(), t.pid() + "/" + t.property()));
+            targets.put(key.path(), String.join(",", key.targets().stream().map(t -> t.pid() + "/" + t.property()).toList()));
         }
         assertEquals(new TreeMap<>(Map.ofEntries(
                 Map.entry("cartograph.interval", "org.cartograph.core.pipeline/interval.seconds"),
@@ -67,14 +67,34 @@ class KeyCatalogTest {
                 Map.entry("cartograph.http.host", "org.apache.felix.http/org.apache.felix.http.host"),
                 Map.entry("cartograph.http.port", "org.apache.felix.http/org.osgi.service.http.port"),
                 Map.entry("cartograph.deploy_dir", "org.apache.felix.fileinstall/felix.fileinstall.dir"),
-                Map.entry("cartograph.data_dir", "org.cartograph.webconsole/data.dir"),
+                Map.entry("cartograph.data_dir", "org.cartograph.webconsole/data.dir,org.cartograph.store/data.dir"),
+                Map.entry("cartograph.store.retention_hours", "org.cartograph.store/retention.hours"),
+                Map.entry("cartograph.store.max_size_mb", "org.cartograph.store/max.size.mb"),
+                Map.entry("cartograph.store.price_file", "org.cartograph.store/price.file"),
+                Map.entry("cartograph.integrations.disabled", "org.cartograph.ui.integrations/disabled"),
+                Map.entry("system_probe_config.dns_monitoring_ports", "org.cartograph.dns/dns.monitoring.ports"),
+                Map.entry("cartograph.sinks.prometheus.enabled", "org.cartograph.sink.prometheus/@enabled"),
+                Map.entry("cartograph.sinks.prometheus.labels", "org.cartograph.sink.prometheus/labels"),
+                Map.entry("cartograph.sinks.prometheus.series_limit", "org.cartograph.sink.prometheus/series.limit"),
+                Map.entry("cartograph.sinks.otlp.enabled", "org.cartograph.sink.otlp/@enabled"),
+                Map.entry("cartograph.sinks.otlp.endpoint", "org.cartograph.sink.otlp/endpoint"),
+                Map.entry("cartograph.sinks.otlp.protocol", "org.cartograph.sink.otlp/protocol"),
+                Map.entry("cartograph.sinks.otlp.headers", "org.cartograph.sink.otlp/headers"),
+                Map.entry("cartograph.sinks.otlp.export_logs", "org.cartograph.sink.otlp/export.logs"),
+                Map.entry("cartograph.sinks.kafka.bootstrap_servers", "org.cartograph.sink.kafka/bootstrap.servers"),
+                Map.entry("cartograph.sinks.kafka.topic", "org.cartograph.sink.kafka/topic"),
+                Map.entry("cartograph.sinks.kafka.spool_dir", "org.cartograph.sink.kafka/spool.dir"),
+                Map.entry("cartograph.sinks.kafka.spool_max_mb", "org.cartograph.sink.kafka/spool.max.mb"),
+                Map.entry("cartograph.collector.kafka.bootstrap_servers", "org.cartograph.collector.kafka/bootstrap.servers"),
+                Map.entry("cartograph.collector.kafka.topic", "org.cartograph.collector.kafka/topic"),
+                Map.entry("cartograph.collector.kafka.group_id", "org.cartograph.collector.kafka/group.id"),
                 Map.entry("cartograph.console.user", "org.cartograph.webconsole/user"),
                 Map.entry("cartograph.console.password", "org.cartograph.webconsole/password"),
                 Map.entry("cartograph.sinks.jsonl.path", "org.cartograph.sink.jsonl/path"),
                 Map.entry("cartograph.sinks.jsonl.max_file_size_mb", "org.cartograph.sink.jsonl/max.file.size.mb"),
                 Map.entry("cartograph.sinks.jsonl.max_files", "org.cartograph.sink.jsonl/max.files"),
                 Map.entry("cartograph.capture.replay.script", "org.cartograph.capture.replay/script"))), targets);
-        assertEquals(List.of("cartograph.console.password"),
+        assertEquals(List.of("cartograph.console.password", "cartograph.sinks.otlp.headers"),
                 catalog.keys().stream().filter(ConfigKey::secret).map(ConfigKey::path).toList());
     }
 
