@@ -27,7 +27,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Docker provider against podman's Docker-compatible API with real containers, feeding the
@@ -38,8 +37,8 @@ class DockerProviderPodmanTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path dir;
+    /** Not a JUnit temp dir: podman's files need its own clean-up (Podman.close) first. */
+    private static Path dir;
     private static Podman podman;
     private static StoreHarness harness;
     private static DockerProvider provider;
@@ -48,6 +47,7 @@ class DockerProviderPodmanTest {
 
     @BeforeAll
     static void start() throws Exception {
+        dir = java.nio.file.Files.createTempDirectory("cartograph-podman");
         podman = Podman.start(dir, 100 + (int) (ProcessHandle.current().pid() % 50));
         webId = podman.runContainer("web", Map.of("team", "blue", "com.docker.compose.service", "api"));
         harness = new StoreHarness();

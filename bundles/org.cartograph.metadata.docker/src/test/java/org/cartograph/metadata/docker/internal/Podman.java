@@ -197,8 +197,32 @@ final class Podman implements AutoCloseable {
             }
         } finally {
             stopService();
+            removeDirectory();
+        }
+    }
+
+    /**
+     * Kills what podman left running under the test directory (conmon, container processes) and
+     * deletes the directory, retrying while those processes let go of it.
+     */
+    private void removeDirectory() throws IOException, InterruptedException {
+        String marker = dir.toString();
+        ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (Files.exists(dir)) {
             try (Stream<Path> all = Files.walk(dir)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // a file vanished while walking: walk again
+            }
+            if (Files.exists(dir)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("cannot remove podman's test directory " + dir);
+                }
+                new ProcessBuilder("umount", "-R", "-l", marker).start().waitFor(5, TimeUnit.SECONDS);
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
             }
         }
     }
