@@ -1,5 +1,6 @@
 package org.cartograph.core.internal;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -7,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.cartograph.flow.IpAddress;
 import org.cartograph.metadata.EntityId;
@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one workload store: providers write through a {@link WorkloadWriter} bound to their name,
- * taggers read by address, prefix, pid, container id or netns. Writes are serialised; exact-key
- * reads are lock-free hash lookups, prefix reads take a short lock.
+ * taggers read by address, prefix, pid, container id or netns. Writes are serialised; every read
+ * is lock-free and allocation-free: hash lookups of immutable lists, and a persistent prefix trie.
  */
 @Component(service = WorkloadStore.class)
 public final class WorkloadStoreImpl implements WorkloadStore {
@@ -39,8 +39,8 @@ public final class WorkloadStoreImpl implements WorkloadStore {
     private final Map<Integer, WorkloadEntity> byPid = new ConcurrentHashMap<>();
     private final Map<String, WorkloadEntity> byContainer = new ConcurrentHashMap<>();
     private final Map<Long, WorkloadEntity> byNetns = new ConcurrentHashMap<>();
-    /** Guarded by itself. */
-    private final PrefixTrie<WorkloadEntity> prefixes = new PrefixTrie<>();
+    /** Replaced as a whole by writers (who hold this store's lock); read without a lock. */
+    private volatile PrefixTrie<WorkloadEntity> prefixes = PrefixTrie.empty();
     private final Map<WorkloadMetadataProvider, String> providers = new ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -104,31 +104,36 @@ public final class WorkloadStoreImpl implements WorkloadStore {
 
     private void index(WorkloadEntity e) {
         e.addresses().forEach(a -> byAddress.compute(a, (k, list) -> {
-            List<WorkloadEntity> l = list == null ? new CopyOnWriteArrayList<>() : list;
+            if (list == null) {
+                return List.of(e);
+            }
+            List<WorkloadEntity> l = new ArrayList<>(list);
             l.add(e);
-            return l;
+            return List.copyOf(l);
         }));
         e.pids().forEach(p -> byPid.put(p, e));
         e.containerIds().forEach(c -> byContainer.put(c, e));
         e.netns().forEach(n -> byNetns.put(n, e));
-        synchronized (prefixes) {
-            e.prefixes().forEach(p -> prefixes.put(p, e));
+        PrefixTrie<WorkloadEntity> trie = prefixes;
+        for (IpPrefix p : e.prefixes()) {
+            trie = trie.put(p, e);
         }
+        prefixes = trie;
     }
 
     private void unindex(WorkloadEntity e) {
         e.addresses().forEach(a -> byAddress.computeIfPresent(a, (k, list) -> {
-            list.removeIf(x -> x.id().equals(e.id()));
-            return list.isEmpty() ? null : list;
+            List<WorkloadEntity> l = list.stream().filter(x -> !x.id().equals(e.id())).toList();
+            return l.isEmpty() ? null : l;
         }));
         e.pids().forEach(p -> byPid.remove(p, e));
         e.containerIds().forEach(c -> byContainer.remove(c, e));
         e.netns().forEach(n -> byNetns.remove(n, e));
-        synchronized (prefixes) {
-            for (IpPrefix p : e.prefixes()) {
-                prefixes.remove(p, v -> v.id().equals(e.id()));
-            }
+        PrefixTrie<WorkloadEntity> trie = prefixes;
+        for (IpPrefix p : e.prefixes()) {
+            trie = trie.remove(p, v -> v.id().equals(e.id()));
         }
+        prefixes = trie;
     }
 
     @Override
@@ -139,14 +144,12 @@ public final class WorkloadStoreImpl implements WorkloadStore {
     @Override
     public List<WorkloadEntity> byAddress(IpAddress ip) {
         List<WorkloadEntity> l = byAddress.get(ip);
-        return l == null ? List.of() : List.copyOf(l);
+        return l == null ? List.of() : l;
     }
 
     @Override
     public Optional<WorkloadEntity> byPrefix(IpAddress ip) {
-        synchronized (prefixes) {
-            return Optional.ofNullable(prefixes.longestMatch(ip));
-        }
+        return Optional.ofNullable(prefixes.longestMatch(ip));
     }
 
     @Override
