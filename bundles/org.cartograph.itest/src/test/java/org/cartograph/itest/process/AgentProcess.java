@@ -101,6 +101,27 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /** @return status code and body of a form POST with Basic credentials and optional extra headers */
+    HttpResult post(String path, String form, String user, String password, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new HttpResult(r.statusCode(), r.body());
+        } catch (IOException e) {
+            return new HttpResult(-1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new HttpResult(-1, "interrupted");
+        }
+    }
+
     record HttpResult(int code, String body) {
     }
 

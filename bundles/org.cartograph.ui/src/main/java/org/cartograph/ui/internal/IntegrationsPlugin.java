@@ -152,6 +152,10 @@ public final class IntegrationsPlugin extends AbstractServlet implements Invento
     /** {@code action=enable|disable&component=NAME}: stores the change through ConfigAdmin, then shows the page. */
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (!sameOrigin(req)) {
+            resp.sendError(HttpServletResponse.SC_FORBIDDEN, "cross-site request refused");
+            return;
+        }
         String action = req.getParameter("action");
         String name = req.getParameter("component");
         if (name == null || Integrations.find(scr, name) == null || !("enable".equals(action) || "disable".equals(action))) {
@@ -169,6 +173,19 @@ public final class IntegrationsPlugin extends AbstractServlet implements Invento
         }
         settings.save(next);
         resp.sendRedirect(req.getRequestURI());
+    }
+
+    /**
+     * Browsers send Basic credentials with any request to the host, also from another site's
+     * form: a POST that names another origin is refused (tools that send no Origin are fine).
+     */
+    static boolean sameOrigin(HttpServletRequest req) {
+        String origin = req.getHeader("Origin");
+        if (origin == null || origin.isEmpty()) {
+            return true;
+        }
+        String host = req.getHeader("Host");
+        return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
     }
 
     @Override
