@@ -9,6 +9,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import org.cartograph.linux.netlink.Conntrack;
+import org.cartograph.linux.netlink.ConntrackEntry;
+import org.cartograph.linux.netlink.NetlinkException;
+import org.cartograph.linux.netlink.NetlinkOpener;
+import org.cartograph.linux.netlink.NetlinkOverrunException;
+import org.cartograph.linux.netlink.NetlinkSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +39,6 @@ final class ConntrackWatcher implements Runnable {
     private final long graceMillis;
     private final long rescanMillis;
     private final Conntrack conntrack = new Conntrack();
-    private final ConntrackEntry entry = new ConntrackEntry();
     private final Map<Long, Path> watched = new HashMap<>();
     /** Namespace → when it was last dumped after an overrun; resyncs are at most one per {@link #RESYNC_GAP_MILLIS}. */
     private final Map<Long, Long> lastResync = new HashMap<>();
@@ -171,7 +176,7 @@ final class ConntrackWatcher implements Runnable {
                 if (!b.hasRemaining()) {
                     throw new NetlinkException("recvfrom", 0, "conntrack dump timed out");
                 }
-                done = Conntrack.read(b, entry, e -> table.put(netns, e, gen));
+                done = conntrack.read(b, e -> table.put(netns, e, gen));
             }
         }
         table.sweep(netns, gen);
@@ -181,7 +186,7 @@ final class ConntrackWatcher implements Runnable {
         currentNetns = socket.netns();
         try {
             ByteBuffer b = socket.receive();
-            Conntrack.read(b, entry, this::event);
+            conntrack.read(b, this::event);
         } catch (NetlinkOverrunException e) {
             pendingResync.add(socket.netns());
             resyncDue(System.currentTimeMillis());
@@ -216,7 +221,7 @@ final class ConntrackWatcher implements Runnable {
 
     private void event(ConntrackEntry e) {
         events.incrementAndGet();
-        if (e.kind == ConntrackEntry.Kind.DESTROY) {
+        if (e.kind() == ConntrackEntry.Kind.DESTROY) {
             table.destroyed(currentNetns, e, System.currentTimeMillis());
         } else {
             table.put(currentNetns, e, generation);

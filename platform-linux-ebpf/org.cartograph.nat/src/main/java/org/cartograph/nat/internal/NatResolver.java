@@ -9,7 +9,7 @@ import java.util.Map;
 import org.cartograph.enrich.FlowAnnotator;
 import org.cartograph.flow.ConnectionKey;
 import org.cartograph.flow.Flow;
-import org.cartograph.nat.internal.ffm.NativeNetlinkOpener;
+import org.cartograph.linux.netlink.NetlinkOpener;
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
 import org.cartograph.status.StatusContributor;
@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -69,52 +70,44 @@ public final class NatResolver implements FlowAnnotator, StatusContributor {
     private final NatTable table;
     private final Path proc;
     private final boolean allNamespaces;
-    private final NativeNetlinkOpener opener;
+    private final NetlinkOpener opener;
     private final ConntrackWatcher watcher;
     private final Thread thread;
     private final Instant since = Instant.now();
-    private volatile String startError = "";
 
-    /** @param config the configuration */
+    /**
+     * @param config the configuration
+     * @param opener the netlink service of {@code org.cartograph.linux.netlink}; shared, never closed here
+     */
     @Activate
-    public NatResolver(Config config) {
-        this(config, Path.of("/proc"), Path.of("/var/run/netns"));
+    public NatResolver(Config config, @Reference NetlinkOpener opener) {
+        this(config, opener, Path.of("/proc"));
     }
 
-    NatResolver(Config config, Path proc, Path named) {
+    NatResolver(Config config, NetlinkOpener opener, Path proc) {
         this.enabled = config.enable_conntrack();
         this.table = new NatTable(config.conntrack_max_state_size());
         this.proc = proc;
         this.allNamespaces = config.all_namespaces();
-        NativeNetlinkOpener o = null;
+        this.opener = opener;
         ConntrackWatcher w = null;
         Thread t = null;
         if (enabled) {
-            try {
-                o = new NativeNetlinkOpener("cartograph-nat-netns");
-                NativeNetlinkOpener own = o;
-                Namespaces scanner = new Namespaces(proc, named);
-                w = new ConntrackWatcher(o, table, () -> namespaces(own, scanner), config.receive_buffer_bytes(),
-                        30_000, 2_000);
-                t = new Thread(w, "cartograph-nat-conntrack");
-                t.setDaemon(true);
-                t.start();
-                LOG.info("NAT resolution from conntrack started");
-            } catch (NetlinkException e) {
-                startError = e.getMessage();
-                LOG.error("NAT resolution cannot start: {}", e.getMessage());
-            }
+            w = new ConntrackWatcher(opener, table, this::namespaces, config.receive_buffer_bytes(), 30_000, 2_000);
+            t = new Thread(w, "cartograph-nat-conntrack");
+            t.setDaemon(true);
+            t.start();
+            LOG.info("NAT resolution from conntrack started");
         }
-        this.opener = o;
         this.watcher = w;
         this.thread = t;
     }
 
-    private Map<Long, Path> namespaces(NativeNetlinkOpener own, Namespaces scanner) {
+    private Map<Long, Path> namespaces() {
         Map<Long, Path> all = new LinkedHashMap<>();
-        all.put(own.ownNetns(), proc.resolve("self/ns/net"));
+        all.put(opener.ownNetns(), proc.resolve("self/ns/net"));
         if (allNamespaces) {
-            scanner.scan().forEach(all::putIfAbsent);
+            opener.namespaces().forEach(all::putIfAbsent);
         }
         return all;
     }
@@ -131,7 +124,7 @@ public final class NatResolver implements FlowAnnotator, StatusContributor {
             return flow;
         }
         ConnectionKey key = flow.key();
-        if (key.netns() == 0 && opener != null) {
+        if (key.netns() == 0) {
             key = new ConnectionKey(key.protocol(), key.localAddress(), key.localPort(), key.remoteAddress(),
                     key.remotePort(), opener.ownNetns());
         }
@@ -157,9 +150,6 @@ public final class NatResolver implements FlowAnnotator, StatusContributor {
         if (!enabled) {
             health = Health.OK;
             message = "disabled (enable.conntrack=false)";
-        } else if (watcher == null) {
-            health = Health.DOWN;
-            message = startError;
         } else if (!watcher.lastError().isEmpty()) {
             health = Health.DEGRADED;
             message = watcher.lastError();
@@ -171,7 +161,7 @@ public final class NatResolver implements FlowAnnotator, StatusContributor {
                 Map.of("source", "conntrack netlink", "all_namespaces", Boolean.toString(allNamespaces)), since));
     }
 
-    /** Stops the conntrack thread and releases its sockets. */
+    /** Stops the conntrack thread and releases its sockets (the opener is the netlink bundle's). */
     @Deactivate
     void deactivate() {
         if (watcher != null) {
@@ -183,9 +173,6 @@ public final class NatResolver implements FlowAnnotator, StatusContributor {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        if (opener != null) {
-            opener.close();
         }
     }
 }

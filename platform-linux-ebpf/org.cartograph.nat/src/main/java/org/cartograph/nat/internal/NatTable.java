@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.cartograph.flow.ConnectionKey;
 import org.cartograph.flow.IpAddress;
 import org.cartograph.flow.Protocol;
+import org.cartograph.linux.netlink.ConntrackEntry;
 
 /**
  * Translated conntrack entries only: for each, the connection as either end's socket sees it
@@ -69,28 +70,28 @@ final class NatTable {
      * @param generation the namespace's dump generation, for {@link #sweep}
      */
     void put(long netns, ConntrackEntry e, long generation) {
-        if (!e.translated() || (e.protocol != 6 && e.protocol != 17)) {
+        if (!e.translated() || (e.protocol() != 6 && e.protocol() != 17)) {
             return;
         }
-        Tuple original = new Tuple(netns, e.protocol, e.origSrcHigh, e.origSrcLow, e.origSrcPort, e.origDstHigh,
-                e.origDstLow, e.origDstPort);
+        Tuple original = new Tuple(netns, e.protocol(), e.origSrcHigh(), e.origSrcLow(), e.origSrcPort(),
+                e.origDstHigh(), e.origDstLow(), e.origDstPort());
         Entry old = byOriginal.get(original);
         if (old != null) {
             old.destroyedAt = 0;
             old.generation = generation;
             return;
         }
-        Tuple reply = new Tuple(netns, e.protocol, e.replySrcHigh, e.replySrcLow, e.replySrcPort, e.replyDstHigh,
-                e.replyDstLow, e.replyDstPort);
-        Protocol p = e.protocol == 6 ? Protocol.TCP : Protocol.UDP;
+        Tuple reply = new Tuple(netns, e.protocol(), e.replySrcHigh(), e.replySrcLow(), e.replySrcPort(),
+                e.replyDstHigh(), e.replyDstLow(), e.replyDstPort());
+        Protocol p = e.protocol() == 6 ? Protocol.TCP : Protocol.UDP;
         // the initiator's socket: local = orig src, remote = orig dst; after translation it talks
         // from the reply's destination to the reply's source
-        ConnectionKey forInitiator = new ConnectionKey(p, new IpAddress(e.replyDstHigh, e.replyDstLow), e.replyDstPort,
-                new IpAddress(e.replySrcHigh, e.replySrcLow), e.replySrcPort, netns);
+        ConnectionKey forInitiator = new ConnectionKey(p, new IpAddress(e.replyDstHigh(), e.replyDstLow()),
+                e.replyDstPort(), new IpAddress(e.replySrcHigh(), e.replySrcLow()), e.replySrcPort(), netns);
         // the translated end's socket: local = reply src, remote = reply dst; the other side saw
         // the original destination and source
-        ConnectionKey forResponder = new ConnectionKey(p, new IpAddress(e.origDstHigh, e.origDstLow), e.origDstPort,
-                new IpAddress(e.origSrcHigh, e.origSrcLow), e.origSrcPort, netns);
+        ConnectionKey forResponder = new ConnectionKey(p, new IpAddress(e.origDstHigh(), e.origDstLow()),
+                e.origDstPort(), new IpAddress(e.origSrcHigh(), e.origSrcLow()), e.origSrcPort(), netns);
         while (byOriginal.size() >= maxEntries) {
             Iterator<Entry> it = byOriginal.values().iterator();
             if (!it.hasNext()) {
@@ -111,8 +112,8 @@ final class NatTable {
      * it closed in are still annotated).
      */
     void destroyed(long netns, ConntrackEntry e, long now) {
-        Entry entry = byOriginal.get(new Tuple(netns, e.protocol, e.origSrcHigh, e.origSrcLow, e.origSrcPort,
-                e.origDstHigh, e.origDstLow, e.origDstPort));
+        Entry entry = byOriginal.get(new Tuple(netns, e.protocol(), e.origSrcHigh(), e.origSrcLow(), e.origSrcPort(),
+                e.origDstHigh(), e.origDstLow(), e.origDstPort()));
         if (entry != null) {
             entry.destroyedAt = now;
         }

@@ -5,7 +5,13 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import org.cartograph.linux.netlink.NetlinkException;
+import org.cartograph.linux.netlink.NetlinkOpener;
+import org.cartograph.linux.netlink.NetlinkOverrunException;
+import org.cartograph.linux.netlink.NetlinkSocket;
 
 /**
  * A fake of the netlink boundary: the event socket replays queued buffers and failures; each dump
@@ -59,6 +65,11 @@ final class FakeNetlink implements NetlinkOpener {
     }
 
     @Override
+    public Map<Long, Path> namespaces() {
+        return Map.of();
+    }
+
+    @Override
     public int poll(NetlinkSocket[] sockets, int count, int timeoutMillis, boolean[] ready) {
         synchronized (this) {
             if (!events.isEmpty()) {
@@ -68,10 +79,6 @@ final class FakeNetlink implements NetlinkOpener {
         }
         java.util.concurrent.locks.LockSupport.parkNanos(timeoutMillis * 1_000_000L / 10);
         return 0;
-    }
-
-    @Override
-    public void close() {
     }
 
     private class FakeSocket implements NetlinkSocket {

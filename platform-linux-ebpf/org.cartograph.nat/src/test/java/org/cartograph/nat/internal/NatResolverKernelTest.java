@@ -17,6 +17,7 @@ import org.cartograph.flow.Direction;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.IpAddress;
 import org.cartograph.flow.Protocol;
+import org.cartograph.linux.netlink.internal.ffm.NativeNetlinkOpener;
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.testkit.Await;
 import org.cartograph.testkit.TestHosts;
@@ -54,12 +55,13 @@ class NatResolverKernelTest {
     @TempDir
     static Path dir;
     static TestHosts hosts;
+    static NativeNetlinkOpener opener;
     static NatResolver resolver;
     static long nsA;
     static String vip;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         hosts = TestHosts.create();
         nsA = TestHosts.inode(hosts.a());
         vip = hosts.ipA().substring(0, hosts.ipA().lastIndexOf('.')) + ".99";
@@ -72,7 +74,8 @@ class NatResolverKernelTest {
         hosts.spawn(hosts.a(), dir.resolve("a.log"), "python3", server.toString(), "7070");
         Await.until(Duration.ofSeconds(20), "servers ready",
                 () -> read(dir.resolve("b.log")).contains("ready") && read(dir.resolve("a.log")).contains("ready"));
-        resolver = new NatResolver(new TestConfig(true, 1000, true, 1 << 20));
+        opener = new NativeNetlinkOpener();
+        resolver = new NatResolver(new TestConfig(true, 1000, true, 1 << 20), opener);
         Await.until(Duration.ofSeconds(20), "conntrack tables read", resolver::synced);
     }
 
@@ -80,6 +83,9 @@ class NatResolverKernelTest {
     static void stop() {
         if (resolver != null) {
             resolver.deactivate();
+        }
+        if (opener != null) {
+            opener.close();
         }
         if (hosts != null) {
             hosts.close();

@@ -11,6 +11,12 @@ import java.util.function.Supplier;
 import org.cartograph.capture.ClosedConnectionBuffer;
 import org.cartograph.flow.Direction;
 import org.cartograph.flow.Protocol;
+import org.cartograph.linux.netlink.Conntrack;
+import org.cartograph.linux.netlink.ConntrackEntry;
+import org.cartograph.linux.netlink.NetlinkException;
+import org.cartograph.linux.netlink.NetlinkOpener;
+import org.cartograph.linux.netlink.NetlinkOverrunException;
+import org.cartograph.linux.netlink.NetlinkSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +41,7 @@ final class ConntrackClosed implements Runnable {
     private final ClosedConnectionBuffer buffer;
     private final Supplier<Map<Long, Path>> namespaces;
     private final NetlinkView view = new NetlinkView();
-    private final ConntrackEntry entry = new ConntrackEntry();
+    private final Conntrack conntrack = new Conntrack();
     private final AtomicLong reported = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong overruns = new AtomicLong();
@@ -135,7 +141,7 @@ final class ConntrackClosed implements Runnable {
         currentNetns = socket.netns();
         try {
             ByteBuffer b = socket.receive();
-            Conntrack.read(b, entry, this::destroyed);
+            conntrack.read(b, this::destroyed);
         } catch (NetlinkOverrunException e) {
             overruns.incrementAndGet();
         } catch (NetlinkException e) {
@@ -151,59 +157,59 @@ final class ConntrackClosed implements Runnable {
      * Needs the accounting counters to tell a refusal.
      */
     static int failure(ConntrackEntry e) {
-        boolean assured = (e.status & ASSURED) != 0;
-        boolean replied = (e.status & ConntrackEntry.SEEN_REPLY) != 0;
+        boolean assured = (e.status() & ASSURED) != 0;
+        boolean replied = (e.status() & ConntrackEntry.SEEN_REPLY) != 0;
         if (!replied) {
-            if (e.tcpState == CT_CLOSE && e.counters && e.replyPackets > 0) {
+            if (e.tcpState() == CT_CLOSE && e.counters() && e.replyPackets() > 0) {
                 return 111;
             }
-            return e.tcpState == CT_SYN_SENT ? 110 : 0;
+            return e.tcpState() == CT_SYN_SENT ? 110 : 0;
         }
-        return e.tcpState == CT_CLOSE && assured ? 104 : 0;
+        return e.tcpState() == CT_CLOSE && assured ? 104 : 0;
     }
 
     private void destroyed(ConntrackEntry e) {
-        if (e.kind != ConntrackEntry.Kind.DESTROY || (e.protocol != 6 && e.protocol != 17)) {
+        if (e.kind() != ConntrackEntry.Kind.DESTROY || (e.protocol() != 6 && e.protocol() != 17)) {
             return;
         }
         NetlinkView v = view;
         v.clear();
         v.netns = currentNetns;
-        v.protocol = e.protocol == 6 ? Protocol.TCP : Protocol.UDP;
-        if (poller.listening(currentNetns, e.protocol, e.replySrcPort)) {
+        v.protocol = e.protocol() == 6 ? Protocol.TCP : Protocol.UDP;
+        if (poller.listening(currentNetns, e.protocol(), e.replySrcPort())) {
             v.direction = Direction.INCOMING;
-            v.localHigh = e.replySrcHigh;
-            v.localLow = e.replySrcLow;
-            v.localPort = e.replySrcPort;
-            v.remoteHigh = e.replyDstHigh;
-            v.remoteLow = e.replyDstLow;
-            v.remotePort = e.replyDstPort;
-            v.bytesSent = e.replyBytes;
-            v.packetsSent = e.replyPackets;
-            v.bytesReceived = e.origBytes;
-            v.packetsReceived = e.origPackets;
+            v.localHigh = e.replySrcHigh();
+            v.localLow = e.replySrcLow();
+            v.localPort = e.replySrcPort();
+            v.remoteHigh = e.replyDstHigh();
+            v.remoteLow = e.replyDstLow();
+            v.remotePort = e.replyDstPort();
+            v.bytesSent = e.replyBytes();
+            v.packetsSent = e.replyPackets();
+            v.bytesReceived = e.origBytes();
+            v.packetsReceived = e.origPackets();
         } else {
-            v.direction = e.protocol == 6 ? Direction.OUTGOING : Direction.NONE;
-            v.localHigh = e.origSrcHigh;
-            v.localLow = e.origSrcLow;
-            v.localPort = e.origSrcPort;
-            v.remoteHigh = e.origDstHigh;
-            v.remoteLow = e.origDstLow;
-            v.remotePort = e.origDstPort;
-            v.bytesSent = e.origBytes;
-            v.packetsSent = e.origPackets;
-            v.bytesReceived = e.replyBytes;
-            v.packetsReceived = e.replyPackets;
+            v.direction = e.protocol() == 6 ? Direction.OUTGOING : Direction.NONE;
+            v.localHigh = e.origSrcHigh();
+            v.localLow = e.origSrcLow();
+            v.localPort = e.origSrcPort();
+            v.remoteHigh = e.origDstHigh();
+            v.remoteLow = e.origDstLow();
+            v.remotePort = e.origDstPort();
+            v.bytesSent = e.origBytes();
+            v.packetsSent = e.origPackets();
+            v.bytesReceived = e.replyBytes();
+            v.packetsReceived = e.replyPackets();
         }
-        if (e.protocol == 6) {
-            v.tcpEstablished = (e.status & ASSURED) != 0 ? 1 : 0;
+        if (e.protocol() == 6) {
+            v.tcpEstablished = (e.status() & ASSURED) != 0 ? 1 : 0;
             v.tcpClosed = 1;
             v.failureErrno = failure(e);
         }
-        if (seen.contains(SeenTuples.hash(v.netns, e.protocol, v.localHigh, v.localLow, v.localPort, v.remoteHigh,
+        if (seen.contains(SeenTuples.hash(v.netns, e.protocol(), v.localHigh, v.localLow, v.localPort, v.remoteHigh,
                 v.remoteLow, v.remotePort))) {
             duplicates.incrementAndGet();
-            if (e.protocol != 6) {
+            if (e.protocol() != 6) {
                 return;
             }
             // sock_diag reported its counters while it was open: report only that it closed (and how),

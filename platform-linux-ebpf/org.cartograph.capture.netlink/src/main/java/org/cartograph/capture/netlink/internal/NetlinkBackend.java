@@ -17,11 +17,13 @@ import org.cartograph.capture.CaptureException;
 import org.cartograph.capture.CaptureFeature;
 import org.cartograph.capture.CaptureStatus;
 import org.cartograph.capture.ConnectionVisitor;
-import org.cartograph.capture.netlink.internal.ffm.NativeNetlinkOpener;
+import org.cartograph.linux.netlink.NetlinkException;
+import org.cartograph.linux.netlink.NetlinkOpener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -84,10 +86,10 @@ public final class NetlinkBackend implements CaptureBackend {
     private final boolean useConntrack;
     private final int scanMillis;
     private final Path proc;
-    private final Path namedNamespaces;
+    private final NetlinkOpener netlink;
 
-    /** Confined to the core thread. */
-    private NativeNetlinkOpener opener;
+    /** Confined to the core thread; set while open. */
+    private NetlinkOpener opener;
     private SockDiagPoller poller;
     private ConntrackClosed conntrack;
     private Thread conntrackThread;
@@ -100,19 +102,22 @@ public final class NetlinkBackend implements CaptureBackend {
     private volatile String message = "";
     private volatile int lastVisited;
 
-    /** @param config the configuration */
+    /**
+     * @param config  the configuration
+     * @param netlink the netlink service of {@code org.cartograph.linux.netlink}; shared, never closed here
+     */
     @Activate
-    public NetlinkBackend(Config config) {
-        this(config, Path.of("/proc"), Path.of("/var/run/netns"));
+    public NetlinkBackend(Config config, @Reference NetlinkOpener netlink) {
+        this(config, netlink, Path.of("/proc"));
     }
 
-    NetlinkBackend(Config config, Path proc, Path namedNamespaces) {
+    NetlinkBackend(Config config, NetlinkOpener netlink, Path proc) {
         this.mode = config.mode() == null ? "auto" : config.mode().strip().toLowerCase(java.util.Locale.ROOT);
         this.allNamespaces = config.all_namespaces();
         this.useConntrack = config.conntrack();
         this.scanMillis = Math.max(100, config.scan_interval_ms());
         this.proc = proc;
-        this.namedNamespaces = namedNamespaces;
+        this.netlink = netlink;
     }
 
     @Override
@@ -155,7 +160,7 @@ public final class NetlinkBackend implements CaptureBackend {
             throw new CaptureException("the netlink fallback is disabled (mode=never)");
         }
         try {
-            opener = new NativeNetlinkOpener("cartograph-netlink-netns");
+            opener = netlink;
             context = captureContext;
             seen = new SeenTuples(Math.max(1024, captureContext.settings().maxTrackedConnections()));
             poller = new SockDiagPoller(opener, seen);
@@ -164,7 +169,7 @@ public final class NetlinkBackend implements CaptureBackend {
             if (poller.namespaces() == 0) {
                 throw new CaptureException("cannot open a sock_diag netlink socket: " + poller.lastError());
             }
-        } catch (NetlinkException | RuntimeException e) {
+        } catch (RuntimeException e) {
             close();
             throw new CaptureException("netlink fallback cannot open: " + e.getMessage()
                     + " (needs root or CAP_NET_ADMIN and CAP_SYS_ADMIN for other namespaces)", e);
@@ -180,7 +185,7 @@ public final class NetlinkBackend implements CaptureBackend {
         Map<Long, Path> all = new LinkedHashMap<>();
         all.put(opener.ownNetns(), proc.resolve("self/ns/net"));
         if (allNamespaces) {
-            new Namespaces(proc, namedNamespaces).scan().forEach(all::putIfAbsent);
+            opener.namespaces().forEach(all::putIfAbsent);
         }
         return Map.copyOf(all);
     }
@@ -271,10 +276,7 @@ public final class NetlinkBackend implements CaptureBackend {
             poller.close();
             poller = null;
         }
-        if (opener != null) {
-            opener.close();
-            opener = null;
-        }
+        opener = null;
         conntrack = null;
     }
 

@@ -75,7 +75,7 @@ final class ProcessTable {
         int[] owners = new int[1024];
         String[] comms = new String[1024];
         int n = 0;
-        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> Namespaces.isPid(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
             for (Path dir : pids) {
                 int pid = Integer.parseInt(dir.getFileName().toString());
                 String comm = null;
@@ -127,6 +127,10 @@ final class ProcessTable {
             }
         }
         return t;
+    }
+
+    private static boolean isPid(String name) {
+        return !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     private static String comm(Path dir) {

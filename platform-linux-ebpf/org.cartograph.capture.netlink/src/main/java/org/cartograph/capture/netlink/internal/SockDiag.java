@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import org.cartograph.flow.Protocol;
+import org.cartograph.linux.netlink.NetlinkException;
+import org.cartograph.linux.netlink.NetlinkSocket;
 
 /**
  * Dumps sockets through {@code NETLINK_SOCK_DIAG} ({@code inet_diag_req_v2} with

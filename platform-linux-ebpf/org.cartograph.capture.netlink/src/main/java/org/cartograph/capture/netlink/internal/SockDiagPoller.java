@@ -8,6 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.cartograph.capture.ConnectionVisitor;
 import org.cartograph.flow.Direction;
+import org.cartograph.linux.netlink.NetlinkException;
+import org.cartograph.linux.netlink.NetlinkOpener;
+import org.cartograph.linux.netlink.NetlinkSocket;
 
 /**
  * Reads every open TCP connection of every watched network namespace through one sock_diag socket

@@ -18,6 +18,7 @@ import org.cartograph.capture.CaptureStatus;
 import org.cartograph.flow.Direction;
 import org.cartograph.flow.IpAddress;
 import org.cartograph.flow.Protocol;
+import org.cartograph.linux.netlink.internal.ffm.NativeNetlinkOpener;
 import org.cartograph.testkit.Await;
 import org.cartograph.testkit.TestHosts;
 import org.junit.jupiter.api.AfterAll;
@@ -86,6 +87,7 @@ class NetlinkBackendKernelTest {
     static Path dir;
     static TestHosts hosts;
     static TestContext context;
+    static NativeNetlinkOpener opener;
     static NetlinkBackend backend;
     static long nsA;
     static long nsB;
@@ -117,7 +119,8 @@ class NetlinkBackendKernelTest {
                 "u.bind(('0.0.0.0', 7002))", "u.bind(('0.0.0.0', 7004))")).toString(), "678", "7003");
         Await.until(Duration.ofSeconds(20), "lossy server ready", () -> read(lossy).contains("ready"));
         context = new TestContext();
-        backend = new NetlinkBackend(new TestConfig("auto", true, true, 200));
+        opener = new NativeNetlinkOpener();
+        backend = new NetlinkBackend(new TestConfig("auto", true, true, 200), opener);
         backend.open(context);
         backend.start();
     }
@@ -126,6 +129,9 @@ class NetlinkBackendKernelTest {
     static void stop() {
         if (backend != null) {
             backend.close();
+        }
+        if (opener != null) {
+            opener.close();
         }
         if (hosts != null) {
             hosts.close();
@@ -307,10 +313,10 @@ class NetlinkBackendKernelTest {
 
     @Test
     void modesNeverAndAlways() {
-        NetlinkBackend never = new NetlinkBackend(new TestConfig("never", true, true, 200));
+        NetlinkBackend never = new NetlinkBackend(new TestConfig("never", true, true, 200), opener);
         assertThrows(org.cartograph.capture.CaptureException.class, () -> never.open(new TestContext()));
         never.close();
-        assertEquals(1000, new NetlinkBackend(new TestConfig("always", true, true, 200)).preference());
+        assertEquals(1000, new NetlinkBackend(new TestConfig("always", true, true, 200), opener).preference());
     }
 
     @Test

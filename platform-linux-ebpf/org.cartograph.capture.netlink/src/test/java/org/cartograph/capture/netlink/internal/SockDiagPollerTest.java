@@ -15,6 +15,10 @@ import java.util.Map;
 import org.cartograph.flow.Direction;
 import org.cartograph.flow.IpAddress;
 import org.cartograph.flow.Protocol;
+import org.cartograph.linux.netlink.NetlinkException;
+import org.cartograph.linux.netlink.NetlinkOpener;
+import org.cartograph.linux.netlink.NetlinkSocket;
+import org.cartograph.linux.netlink.internal.ConntrackParser;
 import org.junit.jupiter.api.Test;
 
 /** The sock_diag poller and the conntrack failure rules against fakes of the netlink boundary. */
@@ -88,6 +92,11 @@ class SockDiagPollerTest {
         }
 
         @Override
+        public Map<Long, Path> namespaces() {
+            return Map.of(NETNS, Path.of("/proc/self/ns/net"));
+        }
+
+        @Override
         public int poll(NetlinkSocket[] sockets, int count, int timeoutMillis, boolean[] ready) {
             return 0;
         }
@@ -146,7 +155,7 @@ class SockDiagPollerTest {
 
     @Test
     void failureRulesFromDestroyedConntrackEntries() {
-        ConntrackEntry e = new ConntrackEntry();
+        ConntrackParser.Entry e = new ConntrackParser.Entry();
         e.counters = true;
         e.tcpState = 8;
         e.replyPackets = 1;

@@ -1,8 +1,8 @@
-package org.cartograph.nat.internal;
+package org.cartograph.linux.netlink;
 
 import java.io.IOException;
 
-/** A native call failed: names the call and the errno. */
+/** A native netlink call failed, or the kernel answered with an error: names the call and the errno. */
 public class NetlinkException extends IOException {
 
     private static final long serialVersionUID = 1L;

@@ -1,4 +1,4 @@
-package org.cartograph.capture.netlink.internal;
+package org.cartograph.linux.netlink.internal;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -11,18 +11,22 @@ import java.util.Map;
  * Finds the host's network namespaces: every {@code /proc/PID/ns/net} and every file under
  * {@code /var/run/netns}, one path per namespace inode. Runs off the hot path.
  */
-final class Namespaces {
+public final class Namespaces {
 
     private final Path proc;
     private final Path named;
 
-    Namespaces(Path proc, Path named) {
+    /**
+     * @param proc  the {@code /proc} directory
+     * @param named the directory of named namespaces ({@code /var/run/netns})
+     */
+    public Namespaces(Path proc, Path named) {
         this.proc = proc;
         this.named = named;
     }
 
     /** @return namespace inode → a file that opens it (named namespaces first, then one process per namespace) */
-    Map<Long, Path> scan() {
+    public Map<Long, Path> scan() {
         Map<Long, Path> found = new LinkedHashMap<>();
         if (Files.isDirectory(named)) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(named)) {
@@ -62,7 +66,7 @@ final class Namespaces {
         }
     }
 
-    static boolean isPid(String name) {
+    private static boolean isPid(String name) {
         if (name.isEmpty()) {
             return false;
         }

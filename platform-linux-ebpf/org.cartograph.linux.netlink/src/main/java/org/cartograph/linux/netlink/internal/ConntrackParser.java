@@ -1,19 +1,16 @@
-package org.cartograph.capture.netlink.internal;
+package org.cartograph.linux.netlink.internal;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+
+import org.cartograph.linux.netlink.Conntrack;
+import org.cartograph.linux.netlink.ConntrackEntry;
+import org.cartograph.linux.netlink.NetlinkException;
 
 /**
- * ctnetlink ({@code NETLINK_NETFILTER}, subsystem {@code NFNL_SUBSYS_CTNETLINK}): builds the dump
- * request and parses entries into a reused {@link ConntrackEntry}. Never trusts lengths; allocates
- * nothing per message.
+ * The ctnetlink wire format behind {@link Conntrack}: the dump request and the parser, which fills
+ * a reused {@link Entry}. Never trusts lengths; allocates nothing per message. Stateless.
  */
-final class Conntrack {
-
-    /** Multicast group bits at bind: {@code NF_NETLINK_CONNTRACK_NEW | UPDATE | DESTROY}. */
-    static final int GROUP_NEW = 1;
-    static final int GROUP_UPDATE = 2;
-    static final int GROUP_DESTROY = 4;
+public final class ConntrackParser {
 
     private static final int MSG = 16;
     private static final int NLMSG_ERROR = 2;
@@ -26,42 +23,32 @@ final class Conntrack {
     private static final int NESTED_MASK = 0x3FFF;
     private static final long V4_MAPPED = 0xFFFFL << 32;
 
-    /** Receives each entry of a dump or an event batch. */
-    @FunctionalInterface
-    interface Sink {
-        /** @param entry the reused entry, valid during the call */
-        void accept(ConntrackEntry entry);
+    private ConntrackParser() {
     }
 
-    private final ByteBuffer request = ByteBuffer.allocateDirect(20).order(ByteOrder.LITTLE_ENDIAN);
-    private int sequence = 1000;
-
     /**
-     * Dumps the whole table of the socket's namespace.
+     * Writes a dump request for the whole table ({@code IPCTNL_MSG_CT_GET}, {@code NLM_F_DUMP}).
      *
-     * @return the dump's sequence number; read the replies with {@link #read}
-     * @throws NetlinkException if the request cannot be sent
+     * @param request a buffer of at least 20 bytes, little-endian; flipped for sending
+     * @param seq     the sequence number
      */
-    int requestDump(NetlinkSocket socket) throws NetlinkException {
-        int seq = ++sequence;
+    public static void dumpRequest(ByteBuffer request, int seq) {
         request.clear();
         request.putInt(20).putShort((short) CT_GET).putShort((short) (0x1 | 0x300)).putInt(seq).putInt(0);
         request.put((byte) 0).put((byte) 0).putShort((short) 0);
         request.flip();
-        socket.send(request);
-        return seq;
     }
 
     /**
      * Parses every message in a received buffer.
      *
-     * @param b     what {@link NetlinkSocket#receive()} returned
+     * @param b     what {@code NetlinkSocket.receive()} returned
      * @param entry the reused holder
      * @param sink  receives each entry
      * @return true if the buffer held the end of a dump ({@code NLMSG_DONE})
      * @throws NetlinkException on an error reply
      */
-    static boolean read(ByteBuffer b, ConntrackEntry entry, Sink sink) throws NetlinkException {
+    public static boolean read(ByteBuffer b, Entry entry, Conntrack.Sink sink) throws NetlinkException {
         int at = 0;
         int end = b.limit();
         boolean done = false;
@@ -92,7 +79,7 @@ final class Conntrack {
         return done;
     }
 
-    private static boolean parse(ByteBuffer b, int at, int end, ConntrackEntry e) {
+    private static boolean parse(ByteBuffer b, int at, int end, Entry e) {
         boolean orig = false;
         boolean reply = false;
         for (int a = at; a + 4 <= end;) {
@@ -116,7 +103,7 @@ final class Conntrack {
         return orig && reply;
     }
 
-    private static boolean tuple(ByteBuffer b, int at, int end, ConntrackEntry e, boolean orig) {
+    private static boolean tuple(ByteBuffer b, int at, int end, Entry e, boolean orig) {
         boolean ip = false;
         boolean proto = false;
         for (int a = at; a + 4 <= end;) {
@@ -135,7 +122,7 @@ final class Conntrack {
         return ip && proto;
     }
 
-    private static boolean ip(ByteBuffer b, int at, int end, ConntrackEntry e, boolean orig) {
+    private static boolean ip(ByteBuffer b, int at, int end, Entry e, boolean orig) {
         int found = 0;
         for (int a = at; a + 4 <= end;) {
             int length = b.getShort(a) & 0xFFFF;
@@ -175,7 +162,7 @@ final class Conntrack {
         return found == 2;
     }
 
-    private static boolean proto(ByteBuffer b, int at, int end, ConntrackEntry e, boolean orig) {
+    private static boolean proto(ByteBuffer b, int at, int end, Entry e, boolean orig) {
         for (int a = at; a + 4 <= end;) {
             int length = b.getShort(a) & 0xFFFF;
             int type = b.getShort(a + 2) & NESTED_MASK;
@@ -225,7 +212,7 @@ final class Conntrack {
         return 0;
     }
 
-    private static void counters(ByteBuffer b, int at, int end, ConntrackEntry e, boolean orig) {
+    private static void counters(ByteBuffer b, int at, int end, Entry e, boolean orig) {
         for (int a = at; a + 4 <= end;) {
             int length = b.getShort(a) & 0xFFFF;
             int type = b.getShort(a + 2) & NESTED_MASK;
@@ -252,6 +239,162 @@ final class Conntrack {
             }
             e.counters = true;
             a += (length + 3) & ~3;
+        }
+    }
+
+    /** The reused, mutable holder behind {@link ConntrackEntry}; confined to the parsing thread. */
+    public static final class Entry implements ConntrackEntry {
+
+        public Kind kind = Kind.UPDATE;
+        public int protocol;
+        public long origSrcHigh;
+        public long origSrcLow;
+        public int origSrcPort;
+        public long origDstHigh;
+        public long origDstLow;
+        public int origDstPort;
+        public long replySrcHigh;
+        public long replySrcLow;
+        public int replySrcPort;
+        public long replyDstHigh;
+        public long replyDstLow;
+        public int replyDstPort;
+        public int status;
+        public int tcpState;
+        public long origPackets;
+        public long origBytes;
+        public long replyPackets;
+        public long replyBytes;
+        public boolean counters;
+
+        /** Resets every field before the next message. */
+        public void clear() {
+            kind = Kind.UPDATE;
+            protocol = 0;
+            origSrcHigh = 0;
+            origSrcLow = 0;
+            origSrcPort = 0;
+            origDstHigh = 0;
+            origDstLow = 0;
+            origDstPort = 0;
+            replySrcHigh = 0;
+            replySrcLow = 0;
+            replySrcPort = 0;
+            replyDstHigh = 0;
+            replyDstLow = 0;
+            replyDstPort = 0;
+            status = 0;
+            tcpState = 0;
+            origPackets = 0;
+            origBytes = 0;
+            replyPackets = 0;
+            replyBytes = 0;
+            counters = false;
+        }
+
+        @Override
+        public Kind kind() {
+            return kind;
+        }
+
+        @Override
+        public int protocol() {
+            return protocol;
+        }
+
+        @Override
+        public long origSrcHigh() {
+            return origSrcHigh;
+        }
+
+        @Override
+        public long origSrcLow() {
+            return origSrcLow;
+        }
+
+        @Override
+        public int origSrcPort() {
+            return origSrcPort;
+        }
+
+        @Override
+        public long origDstHigh() {
+            return origDstHigh;
+        }
+
+        @Override
+        public long origDstLow() {
+            return origDstLow;
+        }
+
+        @Override
+        public int origDstPort() {
+            return origDstPort;
+        }
+
+        @Override
+        public long replySrcHigh() {
+            return replySrcHigh;
+        }
+
+        @Override
+        public long replySrcLow() {
+            return replySrcLow;
+        }
+
+        @Override
+        public int replySrcPort() {
+            return replySrcPort;
+        }
+
+        @Override
+        public long replyDstHigh() {
+            return replyDstHigh;
+        }
+
+        @Override
+        public long replyDstLow() {
+            return replyDstLow;
+        }
+
+        @Override
+        public int replyDstPort() {
+            return replyDstPort;
+        }
+
+        @Override
+        public int status() {
+            return status;
+        }
+
+        @Override
+        public int tcpState() {
+            return tcpState;
+        }
+
+        @Override
+        public long origPackets() {
+            return origPackets;
+        }
+
+        @Override
+        public long origBytes() {
+            return origBytes;
+        }
+
+        @Override
+        public long replyPackets() {
+            return replyPackets;
+        }
+
+        @Override
+        public long replyBytes() {
+            return replyBytes;
+        }
+
+        @Override
+        public boolean counters() {
+            return counters;
         }
     }
 }

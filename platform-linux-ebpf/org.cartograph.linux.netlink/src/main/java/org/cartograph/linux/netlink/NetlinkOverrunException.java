@@ -1,6 +1,9 @@
-package org.cartograph.capture.netlink.internal;
+package org.cartograph.linux.netlink;
 
-/** The kernel dropped netlink messages because the socket's receive buffer was full (ENOBUFS). */
+/**
+ * Thrown by {@link NetlinkSocket#receive()} when the kernel dropped netlink messages because the
+ * socket's receive buffer was full (ENOBUFS): what was lost must be read again (a dump).
+ */
 public final class NetlinkOverrunException extends NetlinkException {
 
     private static final long serialVersionUID = 1L;

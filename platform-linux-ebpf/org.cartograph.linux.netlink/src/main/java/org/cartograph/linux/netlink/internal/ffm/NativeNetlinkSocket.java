@@ -1,4 +1,4 @@
-package org.cartograph.capture.netlink.internal.ffm;
+package org.cartograph.linux.netlink.internal.ffm;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -6,9 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.cartograph.capture.netlink.internal.NetlinkException;
-import org.cartograph.capture.netlink.internal.NetlinkOverrunException;
-import org.cartograph.capture.netlink.internal.NetlinkSocket;
+import org.cartograph.linux.netlink.NetlinkException;
+import org.cartograph.linux.netlink.NetlinkOverrunException;
+import org.cartograph.linux.netlink.NetlinkSocket;
 
 /**
  * A netlink socket with its own send and receive buffers and errno state, allocated once; send and

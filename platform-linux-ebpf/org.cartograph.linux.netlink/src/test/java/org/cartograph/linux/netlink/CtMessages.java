@@ -1,11 +1,11 @@
-package org.cartograph.nat.internal;
+package org.cartograph.linux.netlink;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Builds ctnetlink messages as the kernel sends them, for tests against fakes. */
-final class CtMessages {
+public final class CtMessages {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -18,7 +18,7 @@ final class CtMessages {
      * @param reply  the same for the reply tuple
      * @param status conntrack status bits
      */
-    CtMessages entry(int type, int flags, int[] orig, int[] reply, int status) {
+    public CtMessages entry(int type, int flags, int[] orig, int[] reply, int status) {
         byte[] attrs = concat(tuple(1, orig), tuple(2, reply), attr(3, be32(status)));
         ByteBuffer b = ByteBuffer.allocate(16 + 4 + attrs.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(b.capacity()).putShort((short) type).putShort((short) flags).putInt(0).putInt(0);
@@ -27,14 +27,29 @@ final class CtMessages {
         return this;
     }
 
-    CtMessages done() {
+    /** @return this, with an {@code NLMSG_DONE} appended (the end of a dump) */
+    public CtMessages done() {
         ByteBuffer b = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(20).putShort((short) 3).putShort((short) 2).putInt(0).putInt(0).putInt(0);
         out.writeBytes(b.array());
         return this;
     }
 
-    ByteBuffer buffer() {
+    /**
+     * Appends an {@code NLMSG_ERROR} reply.
+     *
+     * @param errno the positive errno the kernel reports (negated on the wire)
+     * @return this
+     */
+    public CtMessages error(int errno) {
+        ByteBuffer b = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(20).putShort((short) 2).putShort((short) 0).putInt(0).putInt(0).putInt(-errno);
+        out.writeBytes(b.array());
+        return this;
+    }
+
+    /** @return what was appended, in a direct little-endian buffer ready to read */
+    public ByteBuffer buffer() {
         byte[] bytes = out.toByteArray();
         ByteBuffer b = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.LITTLE_ENDIAN);
         b.put(bytes).flip();
@@ -51,7 +66,8 @@ final class CtMessages {
         return attr(type | 0x8000, body);
     }
 
-    static byte[] attr(int type, byte[] value) {
+    /** @return one netlink attribute: length, type, value, padded to 4 bytes */
+    public static byte[] attr(int type, byte[] value) {
         int length = 4 + value.length;
         ByteBuffer b = ByteBuffer.allocate((length + 3) & ~3).order(ByteOrder.LITTLE_ENDIAN);
         b.putShort((short) length).putShort((short) type).put(value);

@@ -1,4 +1,4 @@
-package org.cartograph.nat.internal.ffm;
+package org.cartograph.linux.netlink.internal.ffm;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -9,40 +9,57 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.cartograph.nat.internal.NetlinkException;
-import org.cartograph.nat.internal.NetlinkOpener;
-import org.cartograph.nat.internal.NetlinkSocket;
+import org.cartograph.linux.netlink.NetlinkException;
+import org.cartograph.linux.netlink.NetlinkOpener;
+import org.cartograph.linux.netlink.NetlinkSocket;
+import org.cartograph.linux.netlink.internal.Namespaces;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * Opens netlink sockets through libc. A socket for another network namespace is created on one
  * dedicated thread that enters the namespace with {@code setns}, creates and binds the socket (a
  * socket stays in the namespace it was created in) and returns to the agent's namespace before
- * doing anything else. No other thread ever changes namespace.
+ * doing anything else. No other thread ever changes namespace. One instance serves every user;
+ * each polling thread gets its own {@code pollfd} array, allocated on its first poll.
  */
+@Component(service = NetlinkOpener.class)
 public final class NativeNetlinkOpener implements NetlinkOpener {
 
     private static final int RECEIVE_BUFFER = 64 * 1024;
     private static final Path OWN = Path.of("/proc/self/ns/net");
+    private static final int MAX_POLL = 1024;
+
+    /** One thread's {@code poll(2)} buffers: errno state and {@code struct pollfd[MAX_POLL]}. */
+    private record PollBuffers(MemorySegment state, MemorySegment fds) {
+        static PollBuffers allocate() {
+            Arena arena = Arena.ofAuto();
+            return new PollBuffers(arena.allocate(Libc.CALL_STATE), arena.allocate(8L * MAX_POLL, 8));
+        }
+    }
 
     private final ExecutorService namespaceThread;
     private final long ownNetns;
-    private final Arena pollArena = Arena.ofShared();
-    private final MemorySegment pollState = pollArena.allocate(Libc.CALL_STATE);
-    private final MemorySegment pollFds = pollArena.allocate(8L * 1024, 8);
+    private final Namespaces namespaces = new Namespaces(Path.of("/proc"), Path.of("/var/run/netns"));
+    private final ThreadLocal<PollBuffers> pollBuffers = ThreadLocal.withInitial(PollBuffers::allocate);
 
     /**
-     * @param threadName name of the namespace thread
+     * Reads the agent's own namespace and starts the namespace thread.
+     *
      * @throws NetlinkException if the agent's own namespace cannot be read
      */
-    public NativeNetlinkOpener(String threadName) throws NetlinkException {
+    @Activate
+    public NativeNetlinkOpener() throws NetlinkException {
         this.ownNetns = inode(OWN);
         this.namespaceThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
+            Thread t = new Thread(r, "cartograph-netlink-netns");
             t.setDaemon(true);
             return t;
         });
@@ -64,6 +81,11 @@ public final class NativeNetlinkOpener implements NetlinkOpener {
     @Override
     public long ownNetns() {
         return ownNetns;
+    }
+
+    @Override
+    public Map<Long, Path> namespaces() {
+        return namespaces.scan();
     }
 
     @Override
@@ -186,9 +208,12 @@ public final class NativeNetlinkOpener implements NetlinkOpener {
     }
 
     @Override
-    public synchronized int poll(NetlinkSocket[] sockets, int count, int timeoutMillis, boolean[] ready)
+    public int poll(NetlinkSocket[] sockets, int count, int timeoutMillis, boolean[] ready)
             throws NetlinkException {
-        int n = Math.min(count, 1024);
+        PollBuffers buffers = pollBuffers.get();
+        MemorySegment pollState = buffers.state();
+        MemorySegment pollFds = buffers.fds();
+        int n = Math.min(count, MAX_POLL);
         for (int i = 0; i < n; i++) {
             pollFds.set(JAVA_INT, i * 8L, ((NativeNetlinkSocket) sockets[i]).fd());
             pollFds.set(JAVA_SHORT, i * 8L + 4, Libc.POLLIN);
@@ -212,7 +237,8 @@ public final class NativeNetlinkOpener implements NetlinkOpener {
         return rc;
     }
 
-    @Override
+    /** Stops the namespace thread. Never throws. */
+    @Deactivate
     public void close() {
         namespaceThread.shutdownNow();
     }

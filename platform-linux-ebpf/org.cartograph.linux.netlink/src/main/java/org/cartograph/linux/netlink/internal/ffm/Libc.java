@@ -1,4 +1,4 @@
-package org.cartograph.nat.internal.ffm;
+package org.cartograph.linux.netlink.internal.ffm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -13,7 +13,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
-import org.cartograph.nat.internal.NetlinkException;
+import org.cartograph.linux.netlink.NetlinkException;
 
 /** The libc calls netlink needs, each capturing errno. Stateless and thread-safe. */
 final class Libc {
