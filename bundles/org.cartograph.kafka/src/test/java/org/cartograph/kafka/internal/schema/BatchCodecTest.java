@@ -34,12 +34,15 @@ class BatchCodecTest {
     void theValueIsTheDocumentedMessageWithItsVersion() throws Exception {
         byte[] bytes = codec.encode(Batches.batch("host-a", 7));
         var message = org.cartograph.kafka.internal.schema.proto.FlowBatch.parseFrom(bytes);
-        assertEquals(1, message.getSchemaVersion());
+        assertEquals(2, message.getSchemaVersion());
         assertEquals("host-a", message.getHost());
         assertEquals(7, message.getSequence());
-        assertEquals(2, message.getFlowsCount());
-        assertEquals(4, message.getFlows(0).getKey().getLocalAddress().size(), "IPv4 in 4 bytes");
-        assertEquals(16, message.getFlows(1).getKey().getLocalAddress().size(), "IPv6 in 16 bytes");
+        assertEquals(0, message.getFlowsCount(), "version 2 has no version 1 flows");
+        assertEquals(2, message.getCompactFlowsCount());
+        assertEquals(4, message.getCompactFlows(0).getKey().getLocalAddress().size(), "IPv4 in 4 bytes");
+        assertEquals(16, message.getCompactFlows(1).getKey().getLocalAddress().size(), "IPv6 in 16 bytes");
+        assertEquals("curl", message.getStrings(message.getCompactFlows(0).getProcess() - 1));
+        assertEquals(0, message.getCompactFlows(1).getProcess(), "the empty string is reference 0");
         assertEquals(BatchCodec.MESSAGE_TYPE, message.getDescriptorForType().getFullName());
     }
 
@@ -68,10 +71,10 @@ class BatchCodecTest {
         assertThrows(MalformedBatchException.class, () -> codec.decode(null));
         assertThrows(MalformedBatchException.class,
                 () -> codec.decode("not protobuf at all".getBytes(StandardCharsets.UTF_8)));
-        byte[] future = org.cartograph.kafka.internal.schema.proto.FlowBatch.newBuilder().setSchemaVersion(2)
+        byte[] future = org.cartograph.kafka.internal.schema.proto.FlowBatch.newBuilder().setSchemaVersion(3)
                 .setHost("h").build().toByteArray();
         MalformedBatchException e = assertThrows(MalformedBatchException.class, () -> codec.decode(future));
-        assertTrue(e.getMessage().contains("schema version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("schema version 3"), e.getMessage());
         byte[] badAddress = org.cartograph.kafka.internal.schema.proto.FlowBatch.newBuilder().setSchemaVersion(1)
                 .setHost("h").addFlows(org.cartograph.kafka.internal.schema.proto.Flow.newBuilder()
                         .setKey(org.cartograph.kafka.internal.schema.proto.ConnectionKey.newBuilder()
