@@ -229,7 +229,10 @@ class AgentProcessIT {
             List<JsonNode> out = new ArrayList<>();
             for (String l : Files.readAllLines(file)) {
                 if (!l.isBlank()) {
-                    out.add(JSON.readTree(l));
+                    JsonNode n = JSON.readTree(l);
+                    if ("conn".equals(n.path("type").asText())) {
+                        out.add(n);
+                    }
                 }
             }
             return out;

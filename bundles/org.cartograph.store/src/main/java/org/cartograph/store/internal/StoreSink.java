@@ -7,17 +7,22 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.cartograph.event.EventListener;
+import org.cartograph.event.NetworkEvent;
 import org.cartograph.flow.FlowBatch;
 import org.cartograph.sink.FlowSink;
 import org.cartograph.sink.SinkResult;
@@ -27,6 +32,9 @@ import org.cartograph.status.StatusContributor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +42,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The store: a {@link FlowSink} that appends every batch to an embedded DuckDB database in
  * {@code DATA_DIR/store}, runs the dependency and outage detectors after a batch (at most every
- * analysis interval, by batch time), and enforces retention by age and size once a minute. The
- * database file survives restarts. Writes, analysis and retention run on the store's own thread
- * ({@value #THREAD}); queries run on the caller's thread with their own connection.
+ * analysis interval, by batch time), hands the events an analysis run found to every
+ * {@link EventListener} service, and enforces retention by age and size once a minute. The
+ * database file survives restarts. Writes, analysis, listener calls and retention run on the
+ * store's own thread ({@value #THREAD}); queries run on the caller's thread with their own
+ * connection.
  */
 @Component(configurationPid = StoreSink.PID, service = {FlowSink.class, StatusContributor.class, StoreSink.class})
 @Designate(ocd = StoreConfig.class)
@@ -65,6 +75,9 @@ public final class StoreSink implements FlowSink, StatusContributor {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
+    private final AtomicLong listenerErrors = new AtomicLong();
+    /** Bound and unbound by DS on any thread, iterated on the store's thread. */
+    private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
     /** Batch time of the last analysis; store thread only. */
     private Instant lastAnalysis = Instant.EPOCH;
     /** The last failure, empty once a batch is stored again; written on the store's thread. */
@@ -127,6 +140,26 @@ public final class StoreSink implements FlowSink, StatusContributor {
         LOG.info("store at {} closed", db.file());
     }
 
+    /**
+     * Adds a listener for the events of later analysis runs; any thread.
+     *
+     * @param listener the listener
+     */
+    @Reference(service = EventListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeListener")
+    void addListener(EventListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Removes a listener; a call already under way on the store's thread may still finish.
+     *
+     * @param listener the listener
+     */
+    void removeListener(EventListener listener) {
+        listeners.remove(listener);
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -161,6 +194,7 @@ public final class StoreSink implements FlowSink, StatusContributor {
                 for (Event e : found) {
                     LOG.info("{}", e.message());
                 }
+                publish(found);
             } catch (SQLException e) {
                 errors.incrementAndGet();
                 lastError = "analysis failed: " + e.getMessage();
@@ -168,6 +202,37 @@ public final class StoreSink implements FlowSink, StatusContributor {
             }
         }
         return SinkResult.success();
+    }
+
+    /** Hands stored events to every listener, on the store's thread; a listener that throws is counted and skipped. */
+    private void publish(List<Event> found) {
+        if (found.isEmpty() || listeners.isEmpty()) {
+            return;
+        }
+        List<NetworkEvent> events = new ArrayList<>(found.size());
+        for (Event e : found) {
+            events.add(toNetworkEvent(e));
+        }
+        List<NetworkEvent> view = List.copyOf(events);
+        for (EventListener listener : listeners) {
+            try {
+                listener.onEvents(view);
+            } catch (RuntimeException e) {
+                listenerErrors.incrementAndGet();
+                LOG.warn("event listener {} failed on {} events: {}", listener.getClass().getName(), view.size(),
+                        e.toString());
+            }
+        }
+    }
+
+    /**
+     * @param e a stored event
+     * @return the same event as the API's record, evidence values as strings
+     */
+    static NetworkEvent toNetworkEvent(Event e) {
+        Map<String, String> evidence = new LinkedHashMap<>();
+        e.evidence().forEach((k, v) -> evidence.put(k, String.valueOf(v)));
+        return new NetworkEvent(e.time(), e.kind(), e.source(), e.destination(), e.message(), evidence);
     }
 
     /**
@@ -235,13 +300,17 @@ public final class StoreSink implements FlowSink, StatusContributor {
         }
     }
 
-    /** @return one status {@code store}: rows, batches, events, deleted rows, errors, size */
+    /**
+     * @return one status {@code store}: rows, batches, events, deleted rows, errors, size, event
+     *         listeners bound and listener calls that threw
+     */
     @Override
     public List<ComponentStatus> status() {
         String error = lastError;
         Map<String, Long> counters = Map.of("rows_written", rows.get(), "batches_written", batches.get(),
                 "events", events.get(), "rows_deleted", deleted.get(), "errors", errors.get(),
-                "size_bytes", db.sizeOnDisk());
+                "size_bytes", db.sizeOnDisk(), "event_listeners", (long) listeners.size(),
+                "event_listener_errors", listenerErrors.get());
         return List.of(new ComponentStatus("store", error.isEmpty() ? Health.OK : Health.DEGRADED, error, counters,
                 Map.of("path", db.file().toString()), null));
     }

@@ -1,12 +1,19 @@
 package org.cartograph.store.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.cartograph.event.EventListener;
+import org.cartograph.event.NetworkEvent;
 
 import org.cartograph.flow.FlowBatch;
 import org.junit.jupiter.api.Test;
@@ -71,6 +78,70 @@ class AnalyzerScenarioTest {
             assertTrue(after.contains("outage_resolved  -> cache"), after.toString());
             assertEquals(2, after.size(), after.toString());
             assertEquals(1, store.events(Scenario.T0, Scenario.at(50), Event.NEW_DEPENDENCY, 100).size());
+        } finally {
+            store.deactivate();
+        }
+    }
+
+    @Test
+    void listenersReceiveExactlyTheStoredEventsAndAThrowingOneStopsNothing() throws Exception {
+        StoreSink store = new StoreSink(Scenario.config(dir.toString()));
+        List<List<NetworkEvent>> calls = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        EventListener failing = events -> {
+            throw new IllegalStateException("a broken listener");
+        };
+        EventListener recording = events -> {
+            calls.add(events);
+            threads.add(Thread.currentThread().getName());
+        };
+        store.addListener(failing);
+        store.addListener(recording);
+        try {
+            for (int i = 1; i <= 50; i++) {
+                store.deliver(batch(i)).toCompletableFuture().join();
+            }
+
+            List<NetworkEvent> received = calls.stream().flatMap(List::stream).toList();
+            for (int i = 1; i < received.size(); i++) {
+                assertFalse(received.get(i).time().isBefore(received.get(i - 1).time()), "oldest first: " + received);
+            }
+            // the same order for both: by time, then kind and ends (one run's events share its time)
+            List<Event> stored = store.events(Scenario.T0, Scenario.at(50), null, 100).stream()
+                    .sorted(Comparator.comparing(Event::time).thenComparing(Event::kind)
+                            .thenComparing(Event::source).thenComparing(Event::destination)).toList();
+            received = received.stream().sorted(Comparator.comparing(NetworkEvent::time)
+                    .thenComparing(NetworkEvent::kind).thenComparing(NetworkEvent::source)
+                    .thenComparing(NetworkEvent::destination)).toList();
+            assertEquals(4, stored.size(), "the broken listener stops no analysis: " + kinds(stored));
+            assertEquals(stored.size(), received.size(), received.toString());
+            for (int i = 0; i < stored.size(); i++) {
+                Event s = stored.get(i);
+                NetworkEvent r = received.get(i);
+                assertEquals(s.time(), r.time());
+                assertEquals(s.kind(), r.kind());
+                assertEquals(s.source(), r.source());
+                assertEquals(s.destination(), r.destination());
+                assertEquals(s.message(), r.message());
+                Map<String, String> evidence = new LinkedHashMap<>();
+                s.evidence().forEach((k, v) -> evidence.put(k, String.valueOf(v)));
+                assertEquals(evidence, r.evidence());
+            }
+            NetworkEvent outage = received.stream().filter(e -> e.kind().equals(Event.OUTAGE_SUSPECTED))
+                    .findFirst().orElseThrow();
+            assertEquals("cache", outage.destination());
+            assertEquals("16", outage.evidence().get("failures"));
+            assertTrue(calls.stream().noneMatch(List::isEmpty), "never called without events");
+            assertTrue(threads.stream().allMatch(StoreSink.THREAD::equals), threads.toString());
+            Map<String, Long> counters = store.status().get(0).counters();
+            assertEquals((long) calls.size(), counters.get("event_listener_errors"));
+            assertEquals(2L, counters.get("event_listeners"));
+
+            store.removeListener(recording);
+            int before = calls.size();
+            store.deliver(batch(51)).toCompletableFuture().join();
+            assertEquals(before, calls.size());
+            assertEquals(1L, store.status().get(0).counters().get("event_listeners"));
         } finally {
             store.deactivate();
         }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.cartograph.enrich.Tag;
+import org.cartograph.event.NetworkEvent;
 import org.cartograph.enrich.TagSet;
 import org.cartograph.flow.ConnectionKey;
 import org.cartograph.flow.ConnectionStats;
@@ -22,8 +23,9 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 
 /**
  * Encodes a {@link FlowBatch} as JSON lines: one {@code conn} object per flow, then one
- * {@code dns} object per DNS statistic, each followed by {@code \n}. The field names are a public
- * contract, listed in the bundle's README.md; change them only by adding fields.
+ * {@code dns} object per DNS statistic, each followed by {@code \n}; and network events as one
+ * {@code event} object each. The field names are a public contract, listed in the bundle's
+ * README.md; change them only by adding fields.
  *
  * <p>Stateless apart from the thread-safe {@link JsonFactory}; may be used from any thread.
  */
@@ -56,6 +58,43 @@ final class BatchEncoder {
             for (DnsStats dns : batch.dns()) {
                 writeHeader(g, "dns", time, batch);
                 writeDns(g, dns);
+                g.writeEndObject();
+                g.writeRaw('\n');
+                lines++;
+            }
+            g.flush();
+        }
+        return lines;
+    }
+
+    /**
+     * Writes one {@code event} line per event and flushes the generator; does not close {@code out}.
+     *
+     * @param events the events
+     * @param out    where the lines go
+     * @return the number of lines written
+     * @throws IOException if {@code out} fails
+     */
+    int writeEvents(List<NetworkEvent> events, OutputStream out) throws IOException {
+        int lines = 0;
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            for (NetworkEvent e : events) {
+                g.writeStartObject();
+                g.writeStringField("type", "event");
+                g.writeStringField("time", e.time().toString());
+                g.writeStringField("kind", e.kind());
+                g.writeStringField("source", e.source());
+                g.writeStringField("destination", e.destination());
+                g.writeStringField("message", e.message());
+                g.writeObjectFieldStart("evidence");
+                if (!e.evidence().isEmpty()) {
+                    String[] names = e.evidence().keySet().toArray(new String[0]);
+                    Arrays.sort(names);
+                    for (String name : names) {
+                        g.writeStringField(name, e.evidence().get(name));
+                    }
+                }
+                g.writeEndObject();
                 g.writeEndObject();
                 g.writeRaw('\n');
                 lines++;

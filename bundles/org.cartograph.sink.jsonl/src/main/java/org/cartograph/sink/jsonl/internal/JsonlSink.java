@@ -14,6 +14,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.cartograph.event.EventListener;
+import org.cartograph.event.NetworkEvent;
 import org.cartograph.flow.FlowBatch;
 import org.cartograph.sink.FlowSink;
 import org.cartograph.sink.SinkResult;
@@ -39,11 +41,14 @@ import org.slf4j.LoggerFactory;
  * retryable failure naming the path; the file is opened afresh for the next attempt, so a deleted
  * or temporarily unwritable directory heals by itself. {@link #status()} may be called from any
  * thread and does no I/O.
+ *
+ * <p>As an {@link EventListener} it writes one {@code event} line per network event, on the same
+ * thread and into the same file as the batches; {@link #onEvents} only queues them.
  */
 @Component(configurationPid = JsonlSink.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {FlowSink.class, StatusContributor.class})
+        service = {FlowSink.class, EventListener.class, StatusContributor.class})
 @Designate(ocd = JsonlSink.Config.class)
-public final class JsonlSink implements FlowSink, StatusContributor {
+public final class JsonlSink implements FlowSink, EventListener, StatusContributor {
 
     /** The configuration PID. */
     public static final String PID = "org.cartograph.sink.jsonl";
@@ -88,6 +93,8 @@ public final class JsonlSink implements FlowSink, StatusContributor {
     private final AtomicLong linesWritten = new AtomicLong();
     private final AtomicLong batchesWritten = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong eventsWritten = new AtomicLong();
+    private final AtomicLong eventsDropped = new AtomicLong();
     /** Written on the sink's thread, read from any thread. */
     private volatile Condition condition = new Condition(Health.OK, "", Instant.now());
 
@@ -164,12 +171,36 @@ public final class JsonlSink implements FlowSink, StatusContributor {
         }
     }
 
-    /** @return one status: counters {@code lines_written}, {@code batches_written}, {@code rotations}, {@code errors} */
+    /**
+     * Queues the events for the sink's thread and returns at once; never throws. Events that cannot
+     * be written (I/O error, sink stopped) are counted in {@code events_dropped}, not retried.
+     *
+     * @param events the events of one analysis run
+     */
+    @Override
+    public void onEvents(List<NetworkEvent> events) {
+        if (events == null || events.isEmpty()) {
+            return;
+        }
+        List<NetworkEvent> copy = List.copyOf(events);
+        try {
+            executor.execute(() -> writeEvents(copy));
+        } catch (RejectedExecutionException e) {
+            eventsDropped.addAndGet(copy.size());
+            LOG.debug("JSON Lines sink for {} is stopped; {} events dropped", output.location(), copy.size());
+        }
+    }
+
+    /**
+     * @return one status: counters {@code lines_written} (all lines), {@code batches_written},
+     *         {@code events_written}, {@code events_dropped}, {@code rotations}, {@code errors}
+     */
     @Override
     public List<ComponentStatus> status() {
         Condition c = condition;
         Map<String, Long> counters = Map.of("lines_written", linesWritten.get(), "batches_written",
-                batchesWritten.get(), "rotations", output.rotations(), "errors", errors.get());
+                batchesWritten.get(), "events_written", eventsWritten.get(), "events_dropped", eventsDropped.get(),
+                "rotations", output.rotations(), "errors", errors.get());
         return List.of(new ComponentStatus(COMPONENT, c.health(), c.message(), counters,
                 Map.of("path", output.location()), c.since()));
     }
@@ -203,6 +234,28 @@ public final class JsonlSink implements FlowSink, StatusContributor {
         }
     }
 
+    /** Runs on the sink's thread; failed events are counted and dropped. */
+    private void writeEvents(List<NetworkEvent> events) {
+        try {
+            OutputStream out = output.begin();
+            int lines = encoder.writeEvents(events, out);
+            output.commit();
+            linesWritten.addAndGet(lines);
+            eventsWritten.addAndGet(lines);
+            succeeded();
+        } catch (IOException e) {
+            output.abort();
+            eventsDropped.addAndGet(events.size());
+            failed("cannot write " + events.size() + " events to " + output.location() + ": " + describe(e), null,
+                    "they are dropped");
+        } catch (RuntimeException e) {
+            output.abort();
+            eventsDropped.addAndGet(events.size());
+            failed("cannot encode " + events.size() + " events for " + output.location() + ": " + describe(e), e,
+                    "they are dropped");
+        }
+    }
+
     private void succeeded() {
         if (condition.health() != Health.OK) {
             LOG.info("JSON Lines sink writes to {} again", output.location());
@@ -211,12 +264,16 @@ public final class JsonlSink implements FlowSink, StatusContributor {
     }
 
     private void failed(String why, RuntimeException bug) {
+        failed(why, bug, "the batch will be retried");
+    }
+
+    private void failed(String why, RuntimeException bug, String consequence) {
         errors.incrementAndGet();
         Condition before = condition;
         if (bug != null) {
             LOG.warn("{}", why, bug);
         } else if (before.health() == Health.OK) {
-            LOG.warn("{}; the batch will be retried", why);
+            LOG.warn("{}; {}", why, consequence);
         } else {
             LOG.debug("{}", why);
         }

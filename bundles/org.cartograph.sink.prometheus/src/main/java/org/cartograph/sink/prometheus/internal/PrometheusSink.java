@@ -4,13 +4,18 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
+import org.cartograph.event.EventListener;
+import org.cartograph.event.NetworkEvent;
 import org.cartograph.flow.FlowBatch;
 import org.cartograph.sink.FlowSink;
 import org.cartograph.sink.SinkResult;
@@ -42,11 +47,15 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
  * sets and what overflowed into the {@code other} label set are exported
  * ({@code cartograph_prometheus_series_limit}, {@code cartograph_prometheus_series},
  * {@code cartograph_prometheus_series_overflow_total}) and shown in {@link #status()}.
+ *
+ * <p>As an {@link EventListener} it counts network events by kind in
+ * {@code cartograph_network_events_total{kind}}; {@link #onEvents} only increments counters
+ * (lock-free), so it returns at once on the caller's thread.
  */
 @Component(configurationPid = PrometheusSink.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {FlowSink.class, StatusContributor.class, ScrapeSource.class})
+        service = {FlowSink.class, EventListener.class, StatusContributor.class, ScrapeSource.class})
 @Designate(ocd = PrometheusSink.Config.class)
-public final class PrometheusSink implements FlowSink, StatusContributor, ScrapeSource {
+public final class PrometheusSink implements FlowSink, EventListener, StatusContributor, ScrapeSource {
 
     /** The configuration PID. */
     public static final String PID = "org.cartograph.sink.prometheus";
@@ -59,6 +68,11 @@ public final class PrometheusSink implements FlowSink, StatusContributor, Scrape
 
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusSink.class);
     private static final long SHUTDOWN_WAIT_SECONDS = 10;
+    /** The event kinds the store raises; exported at 0 from the start. */
+    private static final List<String> KNOWN_KINDS = List.of("new_dependency", "dependency_stopped",
+            "outage_suspected", "outage_resolved");
+    /** Distinct {@code kind} label values before further kinds are counted as {@code other}. */
+    private static final int MAX_EVENT_KINDS = 32;
 
     /** Configuration of the Prometheus sink. */
     @ObjectClassDefinition(name = "Cartograph Prometheus sink",
@@ -101,6 +115,10 @@ public final class PrometheusSink implements FlowSink, StatusContributor, Scrape
     private final DnsMetrics dns;
     private final Counter batches;
     private final Counter overflow;
+    private final Counter events;
+    /** Kinds with a series of their own; bounded by {@link #MAX_EVENT_KINDS}. */
+    private final Set<String> eventKinds = ConcurrentHashMap.newKeySet();
+    private final AtomicLong eventCount = new AtomicLong();
     private final long idleMillis;
     private final int limit;
     private final ExecutorService executor;
@@ -130,6 +148,13 @@ public final class PrometheusSink implements FlowSink, StatusContributor, Scrape
                 .labelNames("family").withoutExemplars().register(registry);
         overflow.initLabelValues("connections");
         overflow.initLabelValues("dns");
+        events = Counter.builder().name("cartograph_network_events")
+                .help("Network events found by analysis (new or stopped dependencies, suspected or resolved outages)")
+                .labelNames("kind").withoutExemplars().register(registry);
+        for (String kind : KNOWN_KINDS) {
+            eventKinds.add(kind);
+            events.initLabelValues(kind);
+        }
         GaugeWithCallback.builder().name("cartograph_prometheus_series_limit")
                 .help("Distinct label sets allowed per metric family before 'other' is used")
                 .callback(cb -> cb.call(limit)).register(registry);
@@ -247,6 +272,27 @@ public final class PrometheusSink implements FlowSink, StatusContributor, Scrape
         }
     }
 
+    /**
+     * Counts the events by kind on the caller's thread; lock-free, never blocks, never throws. A
+     * kind beyond the first {@value #MAX_EVENT_KINDS} is counted as {@code other}.
+     *
+     * @param found the events of one analysis run
+     */
+    @Override
+    public void onEvents(List<NetworkEvent> found) {
+        if (found == null) {
+            return;
+        }
+        for (NetworkEvent e : found) {
+            String kind = e.kind();
+            if (!eventKinds.contains(kind)) {
+                kind = eventKinds.size() < MAX_EVENT_KINDS && eventKinds.add(kind) ? kind : "other";
+            }
+            events.labelValues(kind).inc();
+            eventCount.incrementAndGet();
+        }
+    }
+
     @Override
     public MetricSnapshots scrape() {
         return registry.scrape();
@@ -254,7 +300,8 @@ public final class PrometheusSink implements FlowSink, StatusContributor, Scrape
 
     /**
      * @return one status: counters {@code batches}, {@code flows}, {@code dns_stats}, {@code series},
-     *         {@code series_dns}, {@code series_limit}, {@code series_overflow}, {@code series_expired}
+     *         {@code series_dns}, {@code series_limit}, {@code series_overflow}, {@code series_expired},
+     *         {@code events}
      */
     @Override
     public List<ComponentStatus> status() {
@@ -269,6 +316,7 @@ public final class PrometheusSink implements FlowSink, StatusContributor, Scrape
         m.put("series_limit", (long) limit);
         m.put("series_overflow", c[5]);
         m.put("series_expired", c[6]);
+        m.put("events", eventCount.get());
         return List.of(new ComponentStatus(COMPONENT, cond.health(), cond.message(), m, Map.of("path", "/metrics"),
                 cond.since()));
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.cartograph.event.NetworkEvent;
 import org.cartograph.sink.SinkResult;
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
@@ -156,6 +157,29 @@ class PrometheusSinkTest {
         assertTrue(text.contains("# UNIT cartograph_network_sent_bytes bytes"), text);
         Exposition.Rendered plain = e.render("text/plain", sink.scrape());
         assertTrue(plain.contentType().startsWith("text/plain; version=0.0.4"), plain.contentType());
+    }
+
+    @Test
+    void networkEventsAreCountedByKind() {
+        sink = new PrometheusSink(TestConfig.defaults());
+        String before = Expositions.text(sink, null);
+        assertEquals(0, value(before, "cartograph_network_events_total", "kind=\"outage_suspected\""),
+                "known kinds are exported from the start");
+
+        Instant t = Instant.parse("2026-11-25T06:06:20Z");
+        sink.onEvents(List.of(new NetworkEvent(t, "new_dependency", "web", "payments", "new", Map.of()),
+                new NetworkEvent(t, "outage_suspected", "", "cache", "outage", Map.of("failures", "16"))));
+        sink.onEvents(List.of(new NetworkEvent(t.plusSeconds(10), "outage_suspected", "", "db", "outage", Map.of()),
+                new NetworkEvent(t.plusSeconds(10), "latency_jump", "", "db", "slower", Map.of())));
+
+        String text = Expositions.text(sink, null);
+        assertTrue(text.contains("# TYPE cartograph_network_events_total counter"), text);
+        assertEquals(2, value(text, "cartograph_network_events_total", "kind=\"outage_suspected\""));
+        assertEquals(1, value(text, "cartograph_network_events_total", "kind=\"new_dependency\""));
+        assertEquals(0, value(text, "cartograph_network_events_total", "kind=\"dependency_stopped\""));
+        assertEquals(1, value(text, "cartograph_network_events_total", "kind=\"latency_jump\""));
+        assertFalse(text.contains("cache"), "no destination label: kinds only");
+        assertEquals(4L, sink.status().getFirst().counters().get("events"));
     }
 
     @Test

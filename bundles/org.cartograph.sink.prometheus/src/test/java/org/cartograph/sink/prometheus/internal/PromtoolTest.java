@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.cartograph.event.NetworkEvent;
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
 import org.cartograph.status.StatusContributor;
@@ -31,6 +32,8 @@ class PromtoolTest {
                     Batches.flow(40002, "10.0.0.4", "x", 1, 2, 900, Map.of()),
                     Batches.flow(40003, "10.0.0.5", "y\"quoted\\", 1, 2, 900, Map.of())),
                     List.of(Batches.dns("example.com"))));
+            sink.onEvents(List.of(new NetworkEvent(Instant.EPOCH, "outage_suspected", "", "db", "outage", Map.of()),
+                    new NetworkEvent(Instant.EPOCH, "new_dependency", "web", "db", "new", Map.of())));
             StatusContributor core = () -> List.of(
                     new ComponentStatus("pipeline", Health.OK, "", Map.of("interval_duration_ms", 12L), null, null),
                     new ComponentStatus("capture.ebpf", Health.OK, "", Map.of("dropped_ring", 0L), null,
@@ -52,6 +55,8 @@ class PromtoolTest {
             String report = Files.readString(out);
             assertEquals(0, p.exitValue(), "promtool check metrics: " + report + "\n" + text);
             assertTrue(text.contains("cartograph_network_sent_bytes_total"), text);
+            assertEquals(1, Expositions.value(text, "cartograph_network_events_total", "kind=\"outage_suspected\""),
+                    text);
         } finally {
             sink.deactivate();
         }
