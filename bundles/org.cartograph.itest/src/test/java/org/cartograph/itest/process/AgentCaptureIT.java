@@ -110,7 +110,8 @@ class AgentCaptureIT {
                     continue;
                 }
                 JsonNode n = JSON.readTree(l);
-                if ("conn".equals(n.path("type").asText()) && n.get("raddr").asText().equals(server) && n.get("rport").asInt() == PORT
+                if ("conn".equals(n.path("type").asText()) && n.get("raddr").asText().equals(server)
+                        && n.get("rport").asInt() == PORT
                         && n.get("netns").asLong() == netns && "tcp".equals(n.get("protocol").asText())) {
                     out.add(n);
                 }
