@@ -16,6 +16,9 @@
 #define IPPROTO_UDP 17
 #define MSG_PEEK 2
 
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+
 #define DIR_NONE 0
 #define DIR_INCOMING 1
 #define DIR_OUTGOING 2
@@ -46,7 +49,7 @@ struct conn {
     __u8 established;
     __u8 closed;
     __u8 preexisting;
-    __u8 pad;
+    __u8 has_peers; /* unconnected UDP: its traffic is in carto_peers, one entry per peer */
     __u32 err;
     char comm[16];
 };
@@ -69,6 +72,33 @@ struct {
     __type(key, __u32);
     __type(value, __u64);
 } carto_drops SEC(".maps");
+
+/*
+ * Unconnected UDP sockets: one entry per (socket, peer), counted by the cgroup_skb programs from
+ * the packets; the value is a whole struct conn (daddr/dport = the peer, saddr/sport = the packet's
+ * local end), so it reads like any other flow. netns 0 means the socket's metadata is not copied yet.
+ */
+struct peer_key {
+    __u64 cookie;
+    __u8 addr[16];
+    __u16 port;
+    __u8 pad[6];
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 16384);
+    __type(key, struct peer_key);
+    __type(value, struct conn);
+} carto_peers SEC(".maps");
+
+/* Sockets that have entries in carto_peers, with the peer entry made last. */
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 16384);
+    __type(key, __u64);
+    __type(value, struct peer_key);
+} carto_peer_socks SEC(".maps");
 
 /* Wake the reader only once this much is waiting; a timer drains the rest. */
 const volatile __u64 wakeup_bytes = 256 * 1024;
@@ -173,6 +203,28 @@ static __always_inline void emit_closed(__u64 cookie, struct conn *c)
     bpf_ringbuf_submit(out, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
+static __always_inline void copy_meta(struct conn *dst, const struct conn *src)
+{
+    dst->netns = src->netns;
+    dst->cgroup = src->cgroup;
+    dst->pid = src->pid;
+    dst->direction = src->direction;
+    dst->preexisting = src->preexisting;
+    __builtin_memcpy(dst->comm, src->comm, sizeof(dst->comm));
+}
+
+/* An unconnected UDP socket's entry: marks it and completes the metadata of its newest peer entry. */
+static __always_inline void link_peers(__u64 cookie, struct conn *c)
+{
+    struct peer_key *last = bpf_map_lookup_elem(&carto_peer_socks, &cookie);
+    if (!last)
+        return;
+    c->has_peers = 1;
+    struct conn *p = bpf_map_lookup_elem(&carto_peers, last);
+    if (p && p->netns == 0)
+        copy_meta(p, c);
+}
+
 static __always_inline void on_length(__u64 cookie, struct sock *sk, int ret, int flags, int send)
 {
     __u16 family;
@@ -194,6 +246,8 @@ static __always_inline void on_length(__u64 cookie, struct sock *sk, int ret, in
     if (proto == IPPROTO_UDP) {
         if (c->dport == 0)
             fill_tuple(c, sk);
+        if (c->dport == 0)
+            link_peers(cookie, c);
         if (send)
             __sync_fetch_and_add(&c->pkts_sent, 1);
         else
@@ -305,7 +359,35 @@ int carto_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
     return 0;
 }
 
-/* UDP sockets have no state change on close: their release ends them. */
+struct release_ctx {
+    __u64 cookie;
+    struct conn meta;
+    __u8 have_meta;
+};
+
+static long release_peer(struct bpf_map *map, struct peer_key *key, struct conn *val, struct release_ctx *rc)
+{
+    if (key->cookie != rc->cookie)
+        return 0;
+    struct conn *out = bpf_ringbuf_reserve(&carto_closed, sizeof(*out), 0);
+    if (out) {
+        __builtin_memcpy(out, val, sizeof(*out));
+        if (out->netns == 0 && rc->have_meta)
+            copy_meta(out, &rc->meta);
+        out->closed = 1;
+        __u64 avail = bpf_ringbuf_query(&carto_closed, BPF_RB_AVAIL_DATA);
+        bpf_ringbuf_submit(out, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+    } else {
+        count_drop(DROP_RINGBUF_FULL);
+    }
+    bpf_map_delete_elem(&carto_peers, key);
+    return 0;
+}
+
+/*
+ * UDP sockets have no state change on close: their release ends them. An unconnected socket's
+ * traffic is in its peer entries: those are moved to the ring buffer instead of the socket's entry.
+ */
 SEC("cgroup/sock_release")
 int carto_sock_rel(struct bpf_sock *ctx)
 {
@@ -313,9 +395,118 @@ int carto_sock_rel(struct bpf_sock *ctx)
         return 1;
     __u64 cookie = bpf_get_socket_cookie(ctx);
     struct conn *c = bpf_map_lookup_elem(&carto_conns, &cookie);
+    if (bpf_map_lookup_elem(&carto_peer_socks, &cookie)) {
+        struct release_ctx rc = {};
+        rc.cookie = cookie;
+        if (c) {
+            copy_meta(&rc.meta, c);
+            rc.have_meta = 1;
+        }
+        bpf_for_each_map_elem(&carto_peers, release_peer, &rc, 0);
+        bpf_map_delete_elem(&carto_peer_socks, &cookie);
+        if (c)
+            bpf_map_delete_elem(&carto_conns, &cookie);
+        return 1;
+    }
     if (c)
         emit_closed(cookie, c);
     return 1;
+}
+
+/* Counts one datagram of an unconnected UDP socket under its peer (cgroup_skb, every namespace). */
+static __always_inline int on_skb(struct __sk_buff *skb, int egress)
+{
+    struct bpf_sock *sk = skb->sk;
+    if (!sk)
+        return 1;
+    sk = bpf_sk_fullsock(sk);
+    if (!sk || sk->protocol != IPPROTO_UDP || sk->dst_port != 0)
+        return 1;
+    struct peer_key key = {};
+    __u8 local[16] = {};
+    __u16 family;
+    __u32 off;
+    if (skb->protocol == bpf_htons(ETH_P_IP)) {
+        struct iphdr ip;
+        if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)) || ip.protocol != IPPROTO_UDP
+            || (ip.frag_off & bpf_htons(0x1fff)))
+            return 1;
+        off = ip.ihl * 4;
+        __u32 peer = egress ? ip.daddr : ip.saddr;
+        __u32 me = egress ? ip.saddr : ip.daddr;
+        key.addr[10] = 0xff; key.addr[11] = 0xff;
+        local[10] = 0xff; local[11] = 0xff;
+        __builtin_memcpy(&key.addr[12], &peer, 4);
+        __builtin_memcpy(&local[12], &me, 4);
+        family = AF_INET;
+    } else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
+        struct ipv6hdr ip6;
+        if (bpf_skb_load_bytes(skb, 0, &ip6, sizeof(ip6)) || ip6.nexthdr != IPPROTO_UDP)
+            return 1;
+        off = sizeof(ip6);
+        __builtin_memcpy(key.addr, egress ? &ip6.daddr : &ip6.saddr, 16);
+        __builtin_memcpy(local, egress ? &ip6.saddr : &ip6.daddr, 16);
+        family = AF_INET6;
+    } else {
+        return 1;
+    }
+    struct udphdr udp;
+    if (bpf_skb_load_bytes(skb, off, &udp, sizeof(udp)))
+        return 1;
+    __u16 len = bpf_ntohs(udp.len);
+    __u64 payload = len > sizeof(udp) ? len - sizeof(udp) : 0;
+    key.cookie = bpf_get_socket_cookie(skb);
+    key.port = bpf_ntohs(egress ? udp.dest : udp.source);
+    struct conn *p = bpf_map_lookup_elem(&carto_peers, &key);
+    struct conn *c = bpf_map_lookup_elem(&carto_conns, &key.cookie);
+    if (!p) {
+        struct conn n = {};
+        if (c) {
+            copy_meta(&n, c);
+            c->has_peers = 1;
+        }
+        n.cookie = key.cookie;
+        n.family = family;
+        n.proto = IPPROTO_UDP;
+        __builtin_memcpy(n.saddr, local, 16);
+        __builtin_memcpy(n.daddr, key.addr, 16);
+        n.sport = bpf_ntohs(egress ? udp.source : udp.dest);
+        n.dport = key.port;
+        if (bpf_map_update_elem(&carto_peers, &key, &n, BPF_NOEXIST) == 0
+            && bpf_map_update_elem(&carto_peer_socks, &key.cookie, &key, BPF_ANY) != 0) {
+            /* without the socket's mark its release would not find the entry: do not keep it */
+            bpf_map_delete_elem(&carto_peers, &key);
+            count_drop(DROP_MAP_FULL);
+            return 1;
+        }
+        p = bpf_map_lookup_elem(&carto_peers, &key);
+        if (!p) {
+            count_drop(DROP_MAP_FULL);
+            return 1;
+        }
+    } else if (p->netns == 0 && c) {
+        copy_meta(p, c);
+    }
+    if (egress) {
+        __sync_fetch_and_add(&p->bytes_sent, payload);
+        __sync_fetch_and_add(&p->pkts_sent, 1);
+    } else {
+        __sync_fetch_and_add(&p->bytes_recv, payload);
+        __sync_fetch_and_add(&p->pkts_recv, 1);
+    }
+    return 1;
+}
+
+SEC("cgroup_skb/egress")
+int carto_skb_out(struct __sk_buff *skb)
+{
+    return on_skb(skb, 1);
+}
+
+SEC("cgroup_skb/ingress")
+int carto_skb_in(struct __sk_buff *skb)
+{
+    return on_skb(skb, 0);
 }
 
 /* Classic variant only: gives every new socket a cookie, so that tp_key finds it. */

@@ -2,7 +2,8 @@ package org.cartograph.capture.ebpf.internal;
 
 /**
  * The layout of {@code struct conn} in {@code conn.bpf.c}: the value of {@code carto_conns} and
- * the record of {@code carto_closed}, little-endian, addresses and nothing else in network order.
+ * {@code carto_peers} and the record of {@code carto_closed}, little-endian, addresses and nothing
+ * else in network order.
  */
 public final class ConnRecord {
 
@@ -29,6 +30,7 @@ public final class ConnRecord {
     static final int ESTABLISHED = 112;
     static final int CLOSED = 113;
     static final int PREEXISTING = 114;
+    static final int HAS_PEERS = 115;
     static final int ERR = 116;
     static final int COMM = 120;
     static final int COMM_LENGTH = 16;

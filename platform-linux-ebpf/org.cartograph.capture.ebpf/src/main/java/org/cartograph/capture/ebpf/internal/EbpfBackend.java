@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * The Linux eBPF {@link CaptureBackend} (group {@code linux}, preference 100): CO-RE programs on
  * the socket tracepoints keep one entry per TCP/UDP socket in a kernel hash map; a closed socket's
  * entry moves to a ring buffer that a named thread drains into the core's closed buffer, exactly
- * once. Snapshots read the map in batches into one reused view.
+ * once. Unconnected UDP sockets are counted per peer by cgroup_skb programs and reported as one
+ * flow per (socket, peer). Snapshots read the maps in batches into one reused view.
  *
  * <p>{@code open} .. {@code close} run on one core thread at a time; {@code status} and
  * {@code capabilities} from any thread, without blocking.
@@ -205,6 +206,9 @@ public final class EbpfBackend implements CaptureBackend {
         if (!v.iterators().isEmpty()) {
             f.add(CaptureFeature.PREEXISTING_CONNECTIONS);
         }
+        if (v.cgroupPrograms().contains("carto_skb_in")) {
+            f.add(CaptureFeature.UNCONNECTED_UDP_PEERS);
+        }
         return f;
     }
 
@@ -274,10 +278,18 @@ public final class EbpfBackend implements CaptureBackend {
             drainer.drainNow();
             programs.connections().forEach((buffer, offset) -> {
                 EbpfView v = openView.at(buffer, offset);
-                if (wanted(v)) {
+                if (wanted(v) && !v.countedPerPeer()) {
                     visitor.visit(v);
                 }
             });
+            if (!variant.cgroupPrograms().isEmpty()) {
+                programs.peers().forEach((buffer, offset) -> {
+                    EbpfView v = openView.at(buffer, offset);
+                    if (v.hasMetadata() && wanted(v)) {
+                        visitor.visit(v);
+                    }
+                });
+            }
             ringbufFull = programs.drops().total(DropCounters.RINGBUF_FULL);
             mapFull = programs.drops().total(DropCounters.MAP_FULL);
         } catch (KernelException e) {

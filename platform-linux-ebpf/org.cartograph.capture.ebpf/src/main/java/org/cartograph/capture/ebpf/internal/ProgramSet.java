@@ -36,6 +36,12 @@ public interface ProgramSet extends AutoCloseable {
     /** @return the map of open connections */
     ConnectionTable connections();
 
+    /**
+     * @return the map of unconnected UDP sockets' peers ({@code carto_peers}): one
+     *         {@link ConnRecord} per socket and peer
+     */
+    ConnectionTable peers();
+
     /** @return the loss counters */
     DropCounters drops();
 

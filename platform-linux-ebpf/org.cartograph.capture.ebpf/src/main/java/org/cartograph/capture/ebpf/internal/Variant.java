@@ -10,7 +10,8 @@ import java.util.Set;
  *
  * @param hooks       {@code tp_btf} or {@code tracepoint}
  * @param programs    the socket programs to load and attach
- * @param cgroupPrograms the cgroup programs (sock_release; sock_create for classic tracepoints), empty
+ * @param cgroupPrograms the cgroup programs (sock_release; sock_create for classic tracepoints; the
+ *                    cgroup_skb egress/ingress pair for unconnected UDP peers), empty
  *                    when there is no cgroup v2
  * @param iterators   the iterator programs for connections open at start (may be empty)
  * @param cannotSee   what this variant misses
@@ -41,7 +42,6 @@ record Variant(String hooks, List<String> programs, List<String> cgroupPrograms,
     static Variant of(String hooks, boolean iterTcp, boolean iterUdp, String cgroupRoot) {
         String suffix = hooks.equals(TP_BTF) ? "_btf" : "_tp";
         List<String> cannot = new ArrayList<>();
-        cannot.add("peers of unconnected UDP sockets (their traffic is reported with remote ::/port 0)");
         List<String> iters = new ArrayList<>();
         if (iterTcp) {
             iters.add("carto_iter_tcp");
@@ -57,6 +57,11 @@ record Variant(String hooks, List<String> programs, List<String> cgroupPrograms,
                 : hooks.equals(TP_BTF) ? List.of("carto_sock_rel") : List.of("carto_sock_rel", "carto_sock_new");
         if (cgroup.isEmpty()) {
             cannot.add("closing of UDP sockets (no cgroup v2 mount): UDP entries stay until the map fills");
+            cannot.add("peers of unconnected UDP sockets (no cgroup v2 mount): their traffic is reported with"
+                    + " remote ::/port 0");
+        } else {
+            cgroup = new ArrayList<>(cgroup);
+            cgroup.addAll(List.of("carto_skb_out", "carto_skb_in"));
         }
         if (hooks.equals(TRACEPOINT)) {
             cannot.add("socket cookies of accepted TCP connections (classic tracepoints key them by socket address)");
@@ -73,8 +78,8 @@ record Variant(String hooks, List<String> programs, List<String> cgroupPrograms,
         return all;
     }
 
-    /** @return the name shown in status, e.g. {@code tp_btf+cgroup_sock+iter+ringbuf} */
+    /** @return the name shown in status, e.g. {@code tp_btf+cgroup_sock+cgroup_skb+iter+ringbuf} */
     String label() {
-        return hooks + (cgroupPrograms.isEmpty() ? "" : "+cgroup_sock") + (iterators.isEmpty() ? "" : "+iter") + "+ringbuf";
+        return hooks + (cgroupPrograms.isEmpty() ? "" : "+cgroup_sock+cgroup_skb") + (iterators.isEmpty() ? "" : "+iter") + "+ringbuf";
     }
 }

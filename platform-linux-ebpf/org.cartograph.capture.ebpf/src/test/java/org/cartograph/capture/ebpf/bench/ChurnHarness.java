@@ -1,200 +1,219 @@
 package org.cartograph.capture.ebpf.bench;
 
-import java.lang.annotation.Annotation;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.cartograph.capture.CaptureContext;
-import org.cartograph.capture.CaptureSettings;
-import org.cartograph.capture.ClosedConnectionBuffer;
-import org.cartograph.capture.ConnectionView;
+import org.cartograph.capture.CaptureException;
 import org.cartograph.capture.ebpf.internal.EbpfBackend;
 import org.cartograph.testkit.TestHosts;
 
 /**
- * Churn benchmark: short TCP connections between two test namespaces, once without and once with
- * the eBPF backend running in this JVM (client and server are separate JVMs, so this JVM's CPU is
- * the agent's). Prints connections/s both ways and their ratio, connections and bytes generated
- * vs reported closed, agent CPU seconds and peak RSS.
+ * Churn benchmark: short TCP connections between two test namespaces, in alternating rounds
+ * without and with the eBPF backend in this JVM (client and server are separate JVMs, so this JVM's
+ * CPU is the agent's). A "with" round opens the backend (programs loaded and attached), runs the
+ * client, waits until every connection of the round is reported closed, then closes the backend
+ * (links destroyed, object freed): "without" rounds run with no program attached at all. Loading
+ * and closing happen outside the timed intervals and are listed apart. The ratio of a "with" round
+ * is taken against the mean of the "without" rounds on either side of it, so a slow drift of the
+ * shared machine cancels out; the median of those ratios is the result.
  *
- * <p>Usage: {@code ChurnHarness [seconds=10] [threads=4] [size=64]}
+ * <p>Usage: {@code ChurnHarness [seconds=20] [threads=4] [size=64] [roundSeconds=2]}: seconds is the
+ * measured time per side. {@code ChurnHarness live [connections=100000]} runs {@link LiveHarness}.
  */
 public final class ChurnHarness {
 
     private static final int PORT = 5301;
+    private static final Pattern DONE = Pattern.compile("DONE (\\d+) (\\d+) (\\d+) ([\\d.E-]+) (\\d+)");
 
     private ChurnHarness() {
     }
 
-    /** The backend's configuration: defaults. */
-    private record Defaults(String hooks, int drain_interval_ms, boolean preexisting) implements EbpfBackend.Config {
-        @Override
-        public Class<? extends Annotation> annotationType() {
-            return EbpfBackend.Config.class;
-        }
-    }
-
-    /** Counts closed connections from the client namespace to the benchmark port; allocates nothing. */
-    private static final class Counting implements CaptureContext, ClosedConnectionBuffer {
-        final AtomicLong closed = new AtomicLong();
-        final AtomicLong bytesSent = new AtomicLong();
-        final AtomicLong bytesReceived = new AtomicLong();
-        final long netns;
-
-        Counting(long netns) {
-            this.netns = netns;
-        }
-
-        @Override
-        public CaptureSettings settings() {
-            return new CaptureSettings(131_072, 1_000_000, true, true, true, Duration.ofSeconds(1));
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
-
-        @Override
-        public ClosedConnectionBuffer closedConnections() {
-            return this;
-        }
-
-        @Override
-        public boolean offer(ConnectionView c) {
-            if (c.netns() == netns && c.remotePort() == PORT) {
-                closed.incrementAndGet();
-                bytesSent.addAndGet(c.bytesSent());
-                bytesReceived.addAndGet(c.bytesReceived());
-            }
-            return true;
-        }
-
-        @Override
-        public long dropped() {
-            return 0;
-        }
-
-        @Override
-        public int capacity() {
-            return Integer.MAX_VALUE;
-        }
-    }
-
-    /** The client's result. */
+    /** One client round's result. */
     private record Run(long connections, long bytesSent, long bytesReceived, double seconds, long failures) {
         double rate() {
             return connections / seconds;
         }
     }
 
+    /** The client JVM, kept for all rounds. */
+    private record Client(Process process, Writer commands, BufferedReader results) {
+        Run round(double seconds) throws IOException {
+            commands.write("run " + seconds + "\n");
+            commands.flush();
+            for (String line = results.readLine(); line != null; line = results.readLine()) {
+                Matcher m = DONE.matcher(line);
+                if (m.find()) {
+                    return new Run(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                            Double.parseDouble(m.group(4)), Long.parseLong(m.group(5)));
+                }
+            }
+            throw new IllegalStateException("the client ended without a result");
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 10;
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        if (args.length > 0 && args[0].equals("live")) {
+            LiveHarness.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 20;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int size = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        double roundSeconds = args.length > 3 ? Double.parseDouble(args[3]) : 2;
+        int rounds = Math.max(1, (int) Math.round(seconds / roundSeconds));
         Path dir = Files.createTempDirectory("carto-churn");
         try (TestHosts hosts = TestHosts.create()) {
-            Process server = hosts.spawn(hosts.b(), dir.resolve("server.log"), java("server", Integer.toString(PORT),
-                    Integer.toString(size)));
-            awaitLine(dir.resolve("server.log"), "LISTENING", server);
-            Run without = client(hosts, dir, "without", seconds, threads, size);
-            System.out.printf("without agent: %d connections in %.1f s = %.0f conn/s (%d failures)%n",
-                    without.connections(), without.seconds(), without.rate(), without.failures());
+            Process server = hosts.spawn(hosts.b(), dir.resolve("server.log"),
+                    BenchSupport.peer(List.of(), "server", Integer.toString(PORT), Integer.toString(size)));
+            BenchSupport.awaitLine(dir.resolve("server.log"), "LISTENING", server, Duration.ofSeconds(30));
+            Client client = startClient(hosts, dir, threads, size);
+            try {
+                run(hosts, client, rounds, roundSeconds, threads, size);
+            } finally {
+                client.commands().close();
+                client.process().destroyForcibly();
+            }
+        }
+    }
 
-            Counting ctx = new Counting(TestHosts.inode(hosts.a()));
-            EbpfBackend backend = new EbpfBackend(new Defaults("auto", 100, true));
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static Client startClient(TestHosts hosts, Path dir, int threads, int size) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", hosts.a()));
+        cmd.addAll(List.of(BenchSupport.peer(List.of(), "rounds", hosts.ipB(), Integer.toString(PORT), Integer.toString(size),
+                Integer.toString(threads))));
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("client.err").toFile()).start();
+        return new Client(p, new java.io.OutputStreamWriter(p.getOutputStream()),
+                new BufferedReader(new InputStreamReader(p.getInputStream())));
+    }
+
+    private static void run(TestHosts hosts, Client client, int rounds, double roundSeconds, int threads, int size)
+            throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        BenchSupport.Counting ctx = new BenchSupport.Counting(TestHosts.inode(hosts.a()), PORT, 131_072);
+        System.out.printf("churn: %d rounds of %.1f s per side, %d client threads, %d bytes each way; "
+                + "the agent is opened (load + attach) before and closed (detach + free) after each \"with\" round%n",
+                rounds, roundSeconds, threads, size);
+        Run warm = client.round(roundSeconds);
+        System.out.printf("warm-up without agent: %.0f conn/s (not counted)%n", warm.rate());
+        List<Run> without = new ArrayList<>();
+        List<Run> with = new ArrayList<>();
+        long idleCpu = 0;
+        long agentCpu = 0;
+        long openCloseCpu = 0;
+        long openCloseNanos = 0;
+        long generated = 0;
+        long generatedSent = 0;
+        long generatedReceived = 0;
+        Map<String, Long> drops = new LinkedHashMap<>();
+        String variant = "";
+        long c0 = os.getProcessCpuTime();
+        without.add(client.round(roundSeconds));
+        idleCpu += os.getProcessCpuTime() - c0;
+        for (int r = 1; r <= rounds; r++) {
+            long t0 = System.nanoTime();
+            c0 = os.getProcessCpuTime();
+            EbpfBackend backend = new EbpfBackend(new BenchSupport.Defaults());
             backend.open(ctx);
             backend.start();
-            long cpu0 = os.getProcessCpuTime();
-            Run with;
-            long cpu1;
+            long openNanos = System.nanoTime() - t0;
+            long c1 = os.getProcessCpuTime();
+            openCloseCpu += c1 - c0;
+            Run w;
             try {
                 Thread snapshots = Thread.ofPlatform().name("churn-snapshots").start(() -> snapshotLoop(backend));
-                with = client(hosts, dir, "with", seconds, threads, size);
+                w = client.round(roundSeconds);
+                generated += w.connections();
+                generatedSent += w.bytesSent();
+                generatedReceived += w.bytesReceived();
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (ctx.closed.get() < with.connections() && System.nanoTime() < deadline) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+                while (ctx.closed.get() < generated && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
                 }
                 snapshots.interrupt();
                 snapshots.join();
                 backend.snapshot(v -> { });
-                System.out.printf("with agent:    %d connections in %.1f s = %.0f conn/s (%d failures)%n",
-                        with.connections(), with.seconds(), with.rate(), with.failures());
-                System.out.printf("ratio with/without: %.3f%n", with.rate() / without.rate());
-                System.out.printf("connections generated %d, reported closed %d, lost %d%n", with.connections(),
-                        ctx.closed.get(), with.connections() - ctx.closed.get());
-                System.out.printf("bytes sent generated %d, reported %d; received generated %d, reported %d%n",
-                        with.bytesSent(), ctx.bytesSent.get(), with.bytesReceived(), ctx.bytesReceived.get());
-                System.out.println("drops: " + backend.status().dropsByCause() + ", variant " + backend.status().variant());
-                cpu1 = os.getProcessCpuTime();
+                agentCpu += os.getProcessCpuTime() - c1;
+                backend.status().dropsByCause().forEach((k, v) -> drops.merge(k, v, Long::sum));
+                variant = backend.status().variant();
             } finally {
+                long t1 = System.nanoTime();
+                long c2 = os.getProcessCpuTime();
                 backend.close();
+                openCloseNanos += openNanos + System.nanoTime() - t1;
+                openCloseCpu += os.getProcessCpuTime() - c2;
             }
-            double cpu = (cpu1 - cpu0) / 1e9;
-            System.out.printf("agent CPU (this JVM from start() to the last closed connection, snapshots every 1 s): %.2f s over %.1f s = %.3f cores at %.0f conn/s%n", cpu, with.seconds(),
-                    cpu / with.seconds(), with.rate());
-            System.out.println("agent RSS: " + status("VmRSS") + ", peak " + status("VmHWM"));
+            with.add(w);
+            c0 = os.getProcessCpuTime();
+            Run after = client.round(roundSeconds);
+            idleCpu += os.getProcessCpuTime() - c0;
+            without.add(after);
+            double ratio = w.rate() / ((without.get(r - 1).rate() + after.rate()) / 2);
+            System.out.printf("round %2d: without %6.0f, with %6.0f, without %6.0f conn/s -> ratio %.3f; "
+                    + "closed reported %d of %d so far; open took %d ms%n", r, without.get(r - 1).rate(), w.rate(),
+                    after.rate(), ratio, ctx.closed.get(), generated, openNanos / 1_000_000);
         }
+        report(without, with, ctx, generated, generatedSent, generatedReceived, drops, variant, idleCpu, agentCpu,
+                openCloseCpu, openCloseNanos);
+    }
+
+    private static void report(List<Run> without, List<Run> with, BenchSupport.Counting ctx, long generated,
+            long generatedSent, long generatedReceived, Map<String, Long> drops, String variant, long idleCpu,
+            long agentCpu, long openCloseCpu, long openCloseNanos) throws IOException {
+        double[] ratios = new double[with.size()];
+        for (int i = 0; i < with.size(); i++) {
+            ratios[i] = with.get(i).rate() / ((without.get(i).rate() + without.get(i + 1).rate()) / 2);
+        }
+        Arrays.sort(ratios);
+        int n = ratios.length;
+        double median = n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+        double withSeconds = with.stream().mapToDouble(Run::seconds).sum();
+        double withoutSeconds = without.stream().mapToDouble(Run::seconds).sum();
+        long withConns = with.stream().mapToLong(Run::connections).sum();
+        long withoutConns = without.stream().mapToLong(Run::connections).sum();
+        double withRate = withConns / withSeconds;
+        double withoutRate = withoutConns / withoutSeconds;
+        System.out.printf("median ratio with/without over %d rounds: %.3f (min %.3f, max %.3f)%n", n, median, ratios[0],
+                ratios[n - 1]);
+        System.out.printf("total without agent: %d connections in %.1f s = %.0f conn/s (%d failures)%n", withoutConns,
+                withoutSeconds, withoutRate, without.stream().mapToLong(Run::failures).sum());
+        System.out.printf("total with agent:    %d connections in %.1f s = %.0f conn/s (%d failures); ratio of totals %.3f%n",
+                withConns, withSeconds, withRate, with.stream().mapToLong(Run::failures).sum(), withRate / withoutRate);
+        System.out.printf("connections generated %d, reported closed %d, lost %d%n", generated, ctx.closed.get(),
+                generated - ctx.closed.get());
+        System.out.printf("bytes sent generated %d, reported %d; received generated %d, reported %d%n", generatedSent,
+                ctx.bytesSent.get(), generatedReceived, ctx.bytesReceived.get());
+        System.out.println("drops: " + drops + ", variant " + variant);
+        System.out.printf("agent CPU (this JVM in \"with\" rounds, start() to the last closed connection, snapshots every 1 s): "
+                + "%.2f s over %.1f s = %.3f cores at %.0f conn/s%n", agentCpu / 1e9, withSeconds, agentCpu / 1e9 / withSeconds,
+                withRate);
+        System.out.printf("this JVM idle in \"without\" rounds: %.3f cores; open+close of the backend: %d ms wall, %.2f s CPU "
+                + "over %d rounds (outside the timed intervals)%n", idleCpu / 1e9 / withoutSeconds, openCloseNanos / 1_000_000,
+                openCloseCpu / 1e9, n);
+        System.out.println("agent RSS: " + BenchSupport.status("VmRSS") + ", peak " + BenchSupport.status("VmHWM"));
     }
 
     private static void snapshotLoop(EbpfBackend backend) {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 backend.snapshot(v -> { });
-            } catch (Exception e) {
+            } catch (CaptureException e) {
                 System.out.println("snapshot failed: " + e.getMessage());
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+            LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
         }
-    }
-
-    private static Run client(TestHosts hosts, Path dir, String name, double seconds, int threads, int size) throws Exception {
-        Path log = dir.resolve(name + ".log");
-        Process p = hosts.spawn(hosts.a(), log, java("client", hosts.ipB(), Integer.toString(PORT), Double.toString(seconds),
-                Integer.toString(size), Integer.toString(threads)));
-        p.waitFor();
-        Matcher m = Pattern.compile("DONE (\\d+) (\\d+) (\\d+) ([\\d.]+) (\\d+)").matcher(Files.readString(log));
-        if (!m.find()) {
-            throw new IllegalStateException("client printed no result: " + Files.readString(log));
-        }
-        return new Run(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                Double.parseDouble(m.group(4)), Long.parseLong(m.group(5)));
-    }
-
-    private static String[] java(String... args) {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String[] cmd = new String[4 + args.length];
-        cmd[0] = javaBin;
-        cmd[1] = "-cp";
-        cmd[2] = System.getProperty("java.class.path");
-        cmd[3] = ChurnPeer.class.getName();
-        System.arraycopy(args, 0, cmd, 4, args.length);
-        return cmd;
-    }
-
-    private static void awaitLine(Path log, String word, Process p) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!(Files.exists(log) && Files.readString(log).contains(word))) {
-            if (System.nanoTime() > deadline || !p.isAlive()) {
-                throw new IllegalStateException("server did not start: " + (Files.exists(log) ? Files.readString(log) : ""));
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-    }
-
-    private static String status(String field) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith(field + ":")) {
-                return line.substring(field.length() + 1).strip();
-            }
-        }
-        return "?";
     }
 }

@@ -53,14 +53,15 @@ class EbpfBackendTest {
     void tpBtfIsPreferredAndEverythingIsAttached() throws Exception {
         EbpfBackend b = backend(List.of(), "/sys/fs/cgroup/unified");
         b.open(new Recorder());
-        assertEquals(List.of("carto_send_btf", "carto_recv_btf", "carto_state_btf", "carto_sock_rel@/sys/fs/cgroup/unified"),
-                kernel.attached);
+        assertEquals(List.of("carto_send_btf", "carto_recv_btf", "carto_state_btf", "carto_sock_rel@/sys/fs/cgroup/unified",
+                "carto_skb_out@/sys/fs/cgroup/unified", "carto_skb_in@/sys/fs/cgroup/unified"), kernel.attached);
         b.start();
         assertEquals(List.of("carto_iter_tcp@/proc/self/ns/net", "carto_iter_tcp@/var/run/netns/x",
                 "carto_iter_udp@/proc/self/ns/net", "carto_iter_udp@/var/run/netns/x"), kernel.iterated);
-        assertEquals("tp_btf+cgroup_sock+iter+ringbuf", b.status().variant());
+        assertEquals("tp_btf+cgroup_sock+cgroup_skb+iter+ringbuf", b.status().variant());
         assertTrue(b.capabilities().has(CaptureFeature.PREEXISTING_CONNECTIONS));
-        assertFalse(b.capabilities().has(CaptureFeature.UNCONNECTED_UDP_PEERS));
+        assertTrue(b.capabilities().has(CaptureFeature.UNCONNECTED_UDP_PEERS));
+        assertTrue(b.status().cannotSee().stream().noneMatch(s -> s.contains("unconnected UDP")), b.status().cannotSee()::toString);
         assertEquals("linux", b.group());
         assertEquals(100, b.preference());
         b.close();
@@ -76,6 +77,8 @@ class EbpfBackendTest {
         assertEquals(List.of("carto_send_tp", "carto_recv_tp", "carto_state_tp"), kernel.attached);
         assertTrue(b.status().variant().startsWith("tracepoint"), b.status().variant());
         assertTrue(b.status().cannotSee().stream().anyMatch(s -> s.contains("closing of UDP sockets")));
+        assertTrue(b.status().cannotSee().stream().anyMatch(s -> s.contains("unconnected UDP")));
+        assertFalse(b.capabilities().has(CaptureFeature.UNCONNECTED_UDP_PEERS));
         b.close();
     }
 
@@ -122,6 +125,31 @@ class EbpfBackendTest {
         b.snapshot(v -> names.add(v.processName()));
         b.snapshot(v -> names.add(v.processName()));
         assertSame(names.get(0), names.get(2), "process names are cached");
+        b.close();
+    }
+
+    @Test
+    void unconnectedUdpSocketIsReportedOncePerPeerWithKnownMetadata() throws Exception {
+        EbpfBackend b = backend(List.of(), "/sys/fs/cgroup");
+        b.open(new Recorder());
+        b.start();
+        byte[] socket = FakeKernel.record(9, true, 53, 0, 999, 999, 77, "dnsd");
+        socket[ConnRecord.HAS_PEERS] = 1;
+        kernel.table.put(9L, socket);
+        kernel.table.put(10L, FakeKernel.record(10, true, 40001, 0, 5, 5, 78, "lonely"));
+        kernel.peerTable.put("9/1000", FakeKernel.record(9, true, 53, 1000, 40, 100, 77, "dnsd"));
+        kernel.peerTable.put("9/2000", FakeKernel.record(9, true, 53, 2000, 80, 300, 77, "dnsd"));
+        byte[] noMetadata = FakeKernel.record(9, true, 53, 3000, 1, 1, 0, "");
+        java.nio.ByteBuffer.wrap(noMetadata).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(ConnRecord.NETNS, 0);
+        kernel.peerTable.put("9/3000", noMetadata);
+        List<Conn> seen = Recorder.snapshot(b);
+        assertEquals(List.of(0, 1000, 2000), seen.stream().map(Conn::remotePort).toList(),
+                "the socket without peers as one flow, the other once per peer with its metadata");
+        assertEquals(40001, seen.get(0).localPort());
+        assertEquals(List.of(9L, 9L), seen.subList(1, 3).stream().map(Conn::cookie).toList());
+        assertEquals(300, seen.get(2).bytesReceived());
+        assertEquals(80, seen.get(2).bytesSent());
+        assertEquals(77, seen.get(2).pid());
         b.close();
     }
 

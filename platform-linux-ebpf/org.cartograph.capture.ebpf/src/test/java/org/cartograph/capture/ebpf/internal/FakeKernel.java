@@ -14,6 +14,8 @@ import java.util.Set;
 final class FakeKernel implements BpfLoader {
 
     final Map<Long, byte[]> table = new LinkedHashMap<>();
+    /** carto_peers: keyed here by any unique string, e.g. cookie and peer port. */
+    final Map<String, byte[]> peerTable = new LinkedHashMap<>();
     final ArrayDeque<byte[]> ring = new ArrayDeque<>();
     final long[] drops = new long[2];
     final List<String> attached = new ArrayList<>();
@@ -61,19 +63,13 @@ final class FakeKernel implements BpfLoader {
             public ConnectionTable connections() {
                 return consumer -> {
                     forEachCalls++;
-                    ByteBuffer values = ByteBuffer.allocate(ConnRecord.SIZE * Math.max(1, table.size())).order(ByteOrder.LITTLE_ENDIAN);
-                    int i = 0;
-                    synchronized (FakeKernel.this) {
-                        for (byte[] r : table.values()) {
-                            values.put(i * ConnRecord.SIZE, r);
-                            i++;
-                        }
-                    }
-                    for (int j = 0; j < i; j++) {
-                        consumer.accept(values, j * ConnRecord.SIZE);
-                    }
-                    return i;
+                    return read(table, consumer);
                 };
+            }
+
+            @Override
+            public ConnectionTable peers() {
+                return consumer -> read(peerTable, consumer);
             }
 
             @Override
@@ -124,6 +120,22 @@ final class FakeKernel implements BpfLoader {
                 attached.clear();
             }
         };
+    }
+
+    private int read(Map<?, byte[]> map, RecordConsumer consumer) {
+        ByteBuffer values;
+        int n = 0;
+        synchronized (this) {
+            values = ByteBuffer.allocate(ConnRecord.SIZE * Math.max(1, map.size())).order(ByteOrder.LITTLE_ENDIAN);
+            for (byte[] r : map.values()) {
+                values.put(n * ConnRecord.SIZE, r);
+                n++;
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            consumer.accept(values, j * ConnRecord.SIZE);
+        }
+        return n;
     }
 
     /** Moves an entry from the table to the ring, as the kernel does on close. */

@@ -73,7 +73,8 @@ class LifecycleKernelTest {
             backend.open(recorder);
             try {
                 assertTrue(ours("prog").contains("carto_send_btf"), "loaded: " + ours("prog"));
-                assertEquals(4, ours("link").size(), "tp_btf x3 + cgroup sock_release links: " + ours("link"));
+                assertEquals(6, ours("link").size(), "tp_btf x3 + cgroup sock_release + cgroup_skb egress/ingress links: "
+                        + ours("link"));
                 backend.start();
                 Conn pre = Recorder.snapshot(backend, c -> c.netns() == netnsA && c.localPort() == lport).get(0);
                 Ss ss = Ss.of(hosts, hosts.a(), lport);

@@ -9,6 +9,8 @@ client PROTO HOST PORT SEND REPLY GATE: connect, send SEND bytes (TCP framed as 
 reset HOST PORT GATE: as client with 10/10, then after GATE send 10 more bytes and read: prints the
   error.
 connect HOST PORT: connect once and print the outcome.
+sendto HOST PORT SEND GATE: UDP without connect (as a DNS client): sendto 3 datagrams of SEND bytes,
+  recvfrom 3 replies, print "READY <local port>", wait until GATE exists, then close.
 """
 import os, socket, struct, sys, threading, time
 
@@ -114,6 +116,17 @@ def connect(host, port):
     s.close()
 
 
+def sendto(host, port, send, gate):
+    s = socket.socket(family_of(host), socket.SOCK_DGRAM)
+    for _ in range(3):
+        s.sendto(b"d" * send, (host, port))
+        s.recvfrom(65536)
+    print("READY", s.getsockname()[1], flush=True)
+    wait_gate(gate)
+    s.close()
+    print("CLOSED", flush=True)
+
+
 def churn(host, port, count, size):
     """Opens count short connections of size bytes each way; prints connections per second."""
     payload = struct.pack("!II", size - 8, size) + b"c" * (size - 8)
@@ -137,5 +150,7 @@ if __name__ == "__main__":
         reset(a[1], int(a[2]), a[3])
     elif a[0] == "connect":
         connect(a[1], int(a[2]))
+    elif a[0] == "sendto":
+        sendto(a[1], int(a[2]), int(a[3]), a[4])
     elif a[0] == "churn":
         churn(a[1], int(a[2]), int(a[3]), int(a[4]))

@@ -11,13 +11,17 @@ import org.cartograph.capture.ebpf.internal.ConnectionTable;
 import org.cartograph.capture.ebpf.internal.KernelException;
 import org.cartograph.capture.ebpf.internal.RecordConsumer;
 
-/** Reads the hash map of open connections with {@code bpf_map_lookup_batch} into reused buffers. */
+/**
+ * Reads a hash map whose values are {@link ConnRecord}s ({@code carto_conns}, {@code carto_peers})
+ * with {@code bpf_map_lookup_batch} into reused buffers.
+ */
 final class LibbpfConnectionTable implements ConnectionTable {
 
     static final int CHUNK = 1024;
     private static final int ENOENT = 2;
 
     private final int fd;
+    private final String call;
     private final MemorySegment state;
     private final MemorySegment keys;
     private final MemorySegment values;
@@ -26,10 +30,11 @@ final class LibbpfConnectionTable implements ConnectionTable {
     private final MemorySegment outBatch;
     private final MemorySegment count;
 
-    LibbpfConnectionTable(Arena arena, int fd) {
+    LibbpfConnectionTable(Arena arena, int fd, String name, int keySize) {
         this.fd = fd;
+        this.call = "bpf_map_lookup_batch(" + name + ")";
         this.state = arena.allocate(Native.CALL_STATE);
-        this.keys = arena.allocate(8L * CHUNK, 8);
+        this.keys = arena.allocate((long) keySize * CHUNK, 8);
         this.values = arena.allocate((long) ConnRecord.SIZE * CHUNK, 8);
         this.valueBuffer = values.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         this.inBatch = arena.allocate(8, 8);
@@ -51,7 +56,7 @@ final class LibbpfConnectionTable implements ConnectionTable {
             }
             boolean done = r < 0;
             if (done && -r != ENOENT) {
-                Native.check("bpf_map_lookup_batch(carto_conns)", r, state);
+                Native.check(call, r, state);
             }
             int n = count.get(ValueLayout.JAVA_INT, 0);
             for (int i = 0; i < n; i++) {

@@ -18,6 +18,8 @@ import org.cartograph.capture.ebpf.internal.RecordConsumer;
 final class LibbpfProgramSet implements ProgramSet {
 
     static final String CONNECTIONS_MAP = "carto_conns";
+    static final String PEERS_MAP = "carto_peers";
+    static final int PEER_KEY_SIZE = 32;
     static final String CLOSED_RING = "carto_closed";
     static final String DROPS_MAP = "carto_drops";
     private static final int O_RDONLY_DIRECTORY = 0x10000;
@@ -29,6 +31,7 @@ final class LibbpfProgramSet implements ProgramSet {
     private final List<MemorySegment> links = new ArrayList<>();
     private final List<String> linkNames = new ArrayList<>();
     private final LibbpfConnectionTable connections;
+    private final LibbpfConnectionTable peers;
     private final LibbpfDropCounters drops;
     private boolean closed;
 
@@ -36,7 +39,8 @@ final class LibbpfProgramSet implements ProgramSet {
         this.arena = arena;
         this.state = arena.allocate(Native.CALL_STATE);
         this.object = object;
-        this.connections = new LibbpfConnectionTable(arena, mapFd(CONNECTIONS_MAP));
+        this.connections = new LibbpfConnectionTable(arena, mapFd(CONNECTIONS_MAP), CONNECTIONS_MAP, 8);
+        this.peers = new LibbpfConnectionTable(arena, mapFd(PEERS_MAP), PEERS_MAP, PEER_KEY_SIZE);
         this.drops = new LibbpfDropCounters(arena, mapFd(DROPS_MAP));
     }
 
@@ -217,6 +221,11 @@ final class LibbpfProgramSet implements ProgramSet {
     @Override
     public ConnectionTable connections() {
         return connections;
+    }
+
+    @Override
+    public ConnectionTable peers() {
+        return peers;
     }
 
     @Override
