@@ -82,30 +82,59 @@ final class AggregateQuery {
      */
     String sql(AggregateRequest req, List<Object> params) {
         Dataset ds = req.dataset();
+        Tags tags = new Tags();
         List<String> keys = new ArrayList<>();
         for (String n : req.src()) {
-            keys.add("coalesce(CAST(" + field(ds, "src", n) + " AS VARCHAR), '')");
+            keys.add("coalesce(CAST(" + field(ds, "src", n, tags) + " AS VARCHAR), '')");
         }
         for (String n : req.dst()) {
-            keys.add("coalesce(CAST(" + field(ds, "dst", n) + " AS VARCHAR), '')");
+            keys.add("coalesce(CAST(" + field(ds, "dst", n, tags) + " AS VARCHAR), '')");
         }
-        String table = ds == Dataset.FLOWS ? "flows" : "dns";
         StringBuilder where = new StringBuilder("ts > make_timestamp(?::BIGINT) AND ts <= make_timestamp(?::BIGINT)");
         params.add(Times.micros(req.from()));
         params.add(Times.micros(req.to()));
         for (Filter f : req.filters()) {
-            where.append(" AND ").append(condition(ds, f, params));
+            where.append(" AND ").append(condition(ds, f, params, tags));
         }
+        String table = ds == Dataset.FLOWS ? tags.from() : "dns";
         String sort = Measures.sql(ds, req.sort(), prices);
         StringBuilder measures = new StringBuilder();
         for (int i = 0; i < req.measures().size(); i++) {
             measures.append(", ").append(Measures.sql(ds, req.measures().get(i), prices)).append(" AS m").append(i);
         }
-        return "WITH base AS (SELECT CAST([" + String.join(", ", keys) + "] AS VARCHAR[]) AS gk, * FROM " + table
-                + " WHERE " + where + "),\n top AS (SELECT gk FROM base GROUP BY gk ORDER BY " + sort
-                + " DESC NULLS LAST, gk LIMIT " + req.limit() + ")\n"
-                + "SELECT CASE WHEN gk IN (SELECT gk FROM top) THEN gk END AS g, count(DISTINCT gk) AS groups"
-                + measures + "\n FROM base GROUP BY g ORDER BY g IS NULL, " + sort + " DESC NULLS LAST, g";
+        List<String> cols = new ArrayList<>();
+        StringBuilder select = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) {
+            cols.add("k" + i);
+            select.append(keys.get(i)).append(" AS k").append(i).append(", ");
+        }
+        if (cols.isEmpty()) {
+            cols.add("k");
+            select.append("0 AS k, ");
+        }
+        String k = String.join(", ", cols);
+        StringBuilder on = new StringBuilder();
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) {
+            on.append(i == 0 ? "" : " AND ").append("base.k").append(i).append(" = top.k").append(i);
+            list.append(i == 0 ? "" : ", ").append("top.k").append(i);
+        }
+        if (keys.isEmpty()) {
+            on.append("base.k = top.k");
+        }
+        // One pass ranks the groups; a second aggregates the rows of each top group and of the rest
+        // (grouped by the small integer rank, not by the key), so percentiles of "other" are exact.
+        return "WITH base AS NOT MATERIALIZED (SELECT " + select + (ds == Dataset.FLOWS ? "flows.*" : "*") + " FROM "
+                + table + " WHERE " + where + "),\n"
+                + " grouped AS (SELECT " + k + ", " + sort + " AS s FROM base GROUP BY " + k + "),\n"
+                + " top AS (SELECT " + k + ", row_number() OVER (ORDER BY s DESC NULLS LAST, " + k + ") AS r FROM grouped"
+                + " ORDER BY s DESC NULLS LAST, " + k + " LIMIT " + req.limit() + "),\n"
+                + " agg AS (SELECT top.r AS r, " + sort + " AS s" + measures + " FROM base LEFT JOIN top ON " + on
+                + " GROUP BY top.r)\n"
+                + "SELECT CASE WHEN agg.r IS NOT NULL THEN CAST([" + list + "] AS VARCHAR[]) END AS g,"
+                + " CASE WHEN agg.r IS NULL THEN (SELECT count(*) FROM grouped) - (SELECT count(*) FROM top) ELSE 1 END"
+                + " AS groups, agg.* EXCLUDE (r, s)\n FROM agg LEFT JOIN top ON agg.r = top.r"
+                + " ORDER BY g IS NULL, agg.s DESC NULLS LAST, g";
     }
 
     private Row row(ResultSet rs, AggregateRequest req) throws SQLException {
@@ -140,7 +169,7 @@ final class AggregateQuery {
      * @param name a tag or field
      * @return its SQL expression
      */
-    String field(Dataset ds, String side, String name) {
+    String field(Dataset ds, String side, String name, Tags tags) {
         if (ds == Dataset.DNS) {
             if (!DNS_FIELDS.contains(name)) {
                 throw new IllegalArgumentException("DNS statistics have no field '" + name + "'; known: " + DNS_FIELDS);
@@ -150,25 +179,58 @@ final class AggregateQuery {
         return switch (name) {
             case "ip" -> side + "_ip";
             case "port" -> side + "_port";
-            case "node" -> node(side);
+            case "node" -> node(side, tags);
             case "protocol", "direction", "traffic_class" -> name;
             case "domain" -> side.equals("dst") ? "domain" : "NULL";
-            default -> tag(side, name);
+            default -> tags.ref(side, name);
         };
     }
 
-    private static String tag(String side, String name) {
-        return side + "_vals[list_position(" + side + "_keys, '" + name.replace("'", "''") + "')]";
+    /**
+     * The tag values one statement over {@code flows} needs. Tags are stored once per distinct tag
+     * set (table {@code tagsets}); a value is extracted once per tag set, in a subquery joined on
+     * the set's id, not once per row.
+     */
+    static final class Tags {
+        private final Map<String, String> src = new LinkedHashMap<>();
+        private final Map<String, String> dst = new LinkedHashMap<>();
+
+        /**
+         * @param side {@code src} or {@code dst}
+         * @param name a tag
+         * @return the SQL column of the tag's first value on that end, null if absent
+         */
+        String ref(String side, String name) {
+            Map<String, String> m = side.equals("src") ? src : dst;
+            String column = m.computeIfAbsent(name, n -> "t" + m.size());
+            return side + "_t." + column;
+        }
+
+        /** @return {@code flows} joined with the tag columns referenced so far */
+        String from() {
+            return "flows" + join("src", src) + join("dst", dst);
+        }
+
+        private static String join(String side, Map<String, String> m) {
+            if (m.isEmpty()) {
+                return "";
+            }
+            StringBuilder sb = new StringBuilder(" LEFT JOIN (SELECT id");
+            m.forEach((name, column) -> sb.append(", vals[list_position(keys, '").append(name.replace("'", "''"))
+                    .append("')] AS ").append(column));
+            return sb.append(" FROM tagsets) ").append(side).append("_t ON ").append(side).append("_t.id = flows.")
+                    .append(side).append("_tags").toString();
+        }
     }
 
     /**
      * @param side {@code src} or {@code dst}
      * @return the node name: the first node tag present, then (destination) the DNS name, then the address
      */
-    String node(String side) {
+    String node(String side, Tags tags) {
         StringBuilder sb = new StringBuilder("coalesce(");
         for (String t : nodeTags) {
-            sb.append(tag(side, t)).append(", ");
+            sb.append(tags.ref(side, t)).append(", ");
         }
         if (side.equals("dst")) {
             sb.append("domain, dst_ip || ':' || dst_port)");
@@ -178,14 +240,14 @@ final class AggregateQuery {
         return sb.toString();
     }
 
-    private String condition(Dataset ds, Filter f, List<Object> params) {
+    private String condition(Dataset ds, Filter f, List<Object> params, Tags tags) {
         String cond;
         if (f.side() != null || ds == Dataset.DNS || FLOW_FIELDS.contains(f.name())) {
             String side = f.side() == null ? "dst" : f.side();
-            cond = match(field(ds, side, f.name()), f, params);
+            cond = match(field(ds, side, f.name(), tags), f, params);
         } else {
-            cond = "(" + match(field(ds, "src", f.name()), f, params) + " OR "
-                    + match(field(ds, "dst", f.name()), f, params) + ")";
+            cond = "(" + match(field(ds, "src", f.name(), tags), f, params) + " OR "
+                    + match(field(ds, "dst", f.name(), tags), f, params) + ")";
         }
         return f.negated() ? "NOT coalesce(" + cond + ", false)" : "coalesce(" + cond + ", false)";
     }

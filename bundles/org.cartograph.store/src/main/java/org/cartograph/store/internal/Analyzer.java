@@ -95,8 +95,9 @@ final class Analyzer {
 
     private void dependencies(Connection c, Instant start, Instant split, Instant now, List<Event> out)
             throws SQLException {
-        String edges = "SELECT " + fields.node("src") + " AS s, " + fields.node("dst") + " AS d, ts, bytes_out + bytes_in AS b,"
-                + " established AS e FROM flows WHERE ts > make_timestamp(?::BIGINT) AND ts <= make_timestamp(?::BIGINT)";
+        AggregateQuery.Tags tags = new AggregateQuery.Tags();
+        String edges = "SELECT " + fields.node("src", tags) + " AS s, " + fields.node("dst", tags) + " AS d, ts, bytes_out + bytes_in AS b,"
+                + " established AS e FROM " + tags.from() + " WHERE ts > make_timestamp(?::BIGINT) AND ts <= make_timestamp(?::BIGINT)";
         String sql = "WITH cur AS (SELECT s, d, min(ts) AS first_ts, max(ts) AS last_ts, sum(b) AS bytes, sum(e) AS conns, 1 AS w"
                 + " FROM (" + edges + ") GROUP BY s, d),"
                 + " base AS (SELECT s, d, min(ts) AS first_ts, max(ts) AS last_ts, sum(b) AS bytes, sum(e) AS conns, 0 AS w"
@@ -140,13 +141,14 @@ final class Analyzer {
 
     private void outages(Connection c, Instant start, Instant split, Instant now, List<Event> out) throws SQLException {
         Map<String, Sample[]> samples = new TreeMap<>();
-        String flows = "SELECT " + fields.node("dst") + " AS d, ts > make_timestamp(?::BIGINT) AS cur,"
+        AggregateQuery.Tags tags = new AggregateQuery.Tags();
+        String flows = "SELECT " + fields.node("dst", tags) + " AS d, ts > make_timestamp(?::BIGINT) AS cur,"
                 + " CAST(sum(established) + sum(fail_reset + fail_timeout + fail_refused + fail_other) AS BIGINT),"
                 + " CAST(sum(fail_reset + fail_timeout + fail_refused + fail_other) AS BIGINT),"
                 + " CAST(sum(fail_reset) AS BIGINT), CAST(sum(fail_timeout) AS BIGINT), CAST(sum(fail_refused) AS BIGINT),"
                 + " CAST(sum(retransmits) AS DOUBLE) / nullif(sum(packets_out), 0),"
                 + " quantile_cont(rtt_us, 0.95) FILTER (WHERE rtt_us > 0)"
-                + " FROM flows WHERE ts > make_timestamp(?::BIGINT) AND ts <= make_timestamp(?::BIGINT) GROUP BY d, cur";
+                + " FROM " + tags.from() + " WHERE ts > make_timestamp(?::BIGINT) AND ts <= make_timestamp(?::BIGINT) GROUP BY d, cur";
         try (PreparedStatement ps = c.prepareStatement(flows)) {
             bindWindows(ps, start, split, now);
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,7 +1,10 @@
 package org.cartograph.store.internal;
 
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +22,8 @@ import org.duckdb.DuckDBConnection;
  * Appends a batch to the {@code flows} and {@code dns} tables through DuckDB's appender. Each flow
  * is stored oriented from source (the end that opened the connection) to destination: for an
  * incoming connection the remote end is the source. The local end's tags get {@code host} and
- * {@code process}. Used on the store's thread only.
+ * {@code process}. Each end's tags are stored once per distinct tag set in {@code tagsets} and
+ * referenced by id ({@code src_tags}, {@code dst_tags}). Used on the store's thread only.
  */
 final class BatchWriter {
 
@@ -28,9 +32,50 @@ final class BatchWriter {
     private static final int REFUSED = 111;
 
     private final DuckDBConnection connection;
+    /** Ids of the tag sets in table {@code tagsets}; store thread only. */
+    private final Map<TagSet, Integer> tagSets = new HashMap<>();
 
-    BatchWriter(DuckDBConnection connection) {
+    BatchWriter(DuckDBConnection connection) throws SQLException {
         this.connection = connection;
+        loadTagSets();
+    }
+
+    /** (Re)reads the tag-set ids from the table. */
+    private void loadTagSets() throws SQLException {
+        tagSets.clear();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, keys, vals FROM tagsets")) {
+            while (rs.next()) {
+                Object[] keys = (Object[]) rs.getArray(2).getArray();
+                Object[] vals = (Object[]) rs.getArray(3).getArray();
+                List<Tag> tags = new ArrayList<>(keys.length);
+                for (int i = 0; i < keys.length; i++) {
+                    tags.add(new Tag((String) keys[i], (String) vals[i]));
+                }
+                tagSets.put(new TagSet(List.copyOf(tags)), rs.getInt(1));
+            }
+        }
+    }
+
+    /** @return the id of a tag set, adding it to {@code tagsets} (through the appender) if new */
+    private int tagSet(TagSet tags, DuckDBAppender[] ap) throws SQLException {
+        Integer id = tagSets.get(tags);
+        if (id != null) {
+            return id;
+        }
+        int next = tagSets.size();
+        if (ap[0] == null) {
+            ap[0] = connection.createAppender("main", "tagsets");
+        }
+        List<String> keys = new ArrayList<>(tags.tags().size());
+        List<String> values = new ArrayList<>(tags.tags().size());
+        for (Tag t : tags.tags()) {
+            keys.add(t.key());
+            values.add(t.value());
+        }
+        ap[0].beginRow().append(next).append(keys).append(values).endRow();
+        tagSets.put(tags, next);
+        return next;
     }
 
     /**
@@ -44,9 +89,35 @@ final class BatchWriter {
         String hostName = batch.host();
         int rows = 0;
         if (!batch.flows().isEmpty()) {
+            List<Flow> flows = batch.flows();
+            int[] sets = new int[2 * flows.size()];
+            DuckDBAppender[] tagAppender = new DuckDBAppender[1];
+            try {
+                for (int i = 0; i < flows.size(); i++) {
+                    Flow f = flows.get(i);
+                    boolean incoming = f.direction() == Direction.INCOMING;
+                    TagSet local = localTags(f, hostName);
+                    sets[2 * i] = tagSet(incoming ? f.remoteTags() : local, tagAppender);
+                    sets[2 * i + 1] = tagSet(incoming ? local : f.remoteTags(), tagAppender);
+                }
+                if (tagAppender[0] != null) {
+                    tagAppender[0].close();
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (tagAppender[0] != null) {
+                    try {
+                        tagAppender[0].close();
+                    } catch (SQLException ignored) {
+                        // the batch fails anyway
+                    }
+                }
+                // the new sets of this batch may not all be in the table
+                loadTagSets();
+                throw e;
+            }
             try (DuckDBAppender ap = connection.createAppender("main", "flows")) {
-                for (Flow f : batch.flows()) {
-                    appendFlow(ap, f, ts, hostName, interval);
+                for (int i = 0; i < flows.size(); i++) {
+                    appendFlow(ap, flows.get(i), ts, hostName, interval, sets[2 * i], sets[2 * i + 1]);
                     rows++;
                 }
             }
@@ -62,10 +133,10 @@ final class BatchWriter {
         return rows;
     }
 
-    private static void appendFlow(DuckDBAppender ap, Flow f, long ts, String host, int interval) throws SQLException {
+    private static void appendFlow(DuckDBAppender ap, Flow f, long ts, String host, int interval, int srcTags,
+                                   int dstTags) throws SQLException {
         boolean incoming = f.direction() == Direction.INCOMING;
         ConnectionStats d = f.delta();
-        TagSet local = localTags(f, host);
         String localIp = f.key().localAddress().toString();
         String remoteIp = f.key().remoteAddress().toString();
         String domain = incoming || f.dnsNames().isEmpty() ? null : f.dnsNames().get(0);
@@ -90,12 +161,8 @@ final class BatchWriter {
                 .append(incoming ? d.packetsReceived() : d.packetsSent())
                 .append(incoming ? d.packetsSent() : d.packetsReceived())
                 .append(d.retransmits()).append(d.rttMicros()).append(d.tcpEstablished()).append(d.tcpClosed())
-                .append(reset).append(timeout).append(refused).append(other);
-        TagSet src = incoming ? f.remoteTags() : local;
-        TagSet dst = incoming ? local : f.remoteTags();
-        appendTags(ap, src);
-        appendTags(ap, dst);
-        ap.endRow();
+                .append(reset).append(timeout).append(refused).append(other).append(srcTags).append(dstTags)
+                .endRow();
     }
 
     private static TagSet localTags(Flow f, String host) {
@@ -107,17 +174,6 @@ final class BatchWriter {
             extra.add(new Tag("process", f.process()));
         }
         return extra.isEmpty() ? f.localTags() : f.localTags().with(TagSet.of(extra));
-    }
-
-    private static void appendTags(DuckDBAppender ap, TagSet tags) throws SQLException {
-        List<Tag> list = tags.tags();
-        List<String> keys = new ArrayList<>(list.size());
-        List<String> values = new ArrayList<>(list.size());
-        for (Tag t : list) {
-            keys.add(t.key());
-            values.add(t.value());
-        }
-        ap.append(keys).append(values);
     }
 
     private static void appendDns(DuckDBAppender ap, DnsStats d, long ts, String host) throws SQLException {

@@ -32,7 +32,9 @@ final class Database implements AutoCloseable {
           traffic_class VARCHAR, bytes_out BIGINT, bytes_in BIGINT, packets_out BIGINT, packets_in BIGINT,
           retransmits BIGINT, rtt_us INTEGER, established INTEGER, closed INTEGER,
           fail_reset BIGINT, fail_timeout BIGINT, fail_refused BIGINT, fail_other BIGINT,
-          src_keys VARCHAR[], src_vals VARCHAR[], dst_keys VARCHAR[], dst_vals VARCHAR[])""",
+          src_tags INTEGER, dst_tags INTEGER)""",
+        """
+        CREATE TABLE IF NOT EXISTS tagsets (id INTEGER NOT NULL, keys VARCHAR[], vals VARCHAR[])""",
         """
         CREATE TABLE IF NOT EXISTS dns (
           ts TIMESTAMP NOT NULL, host VARCHAR, client VARCHAR, server VARCHAR, domain VARCHAR, query_type VARCHAR,
@@ -42,6 +44,11 @@ final class Database implements AutoCloseable {
         CREATE TABLE IF NOT EXISTS events (
           ts TIMESTAMP NOT NULL, kind VARCHAR, source VARCHAR, destination VARCHAR, message VARCHAR, evidence VARCHAR)"""
     };
+
+    /** Version of the schema; a file with an older one has its {@code flows} table rebuilt (emptied). */
+    static final int VERSION = 2;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
 
     private final Path file;
     private final DuckDBConnection connection;
@@ -64,6 +71,28 @@ final class Database implements AutoCloseable {
         // The driver is called directly: DriverManager's class-loader checks do not suit OSGi.
         connection = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + this.file, props);
         try (Statement st = connection.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+            int version = 0;
+            try (ResultSet rs = st.executeQuery("SELECT max(version) FROM schema_version")) {
+                if (rs.next()) {
+                    version = rs.getInt(1);
+                }
+            }
+            if (version < VERSION) {
+                boolean oldFlows;
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_columns()"
+                        + " WHERE table_name = 'flows' AND column_name = 'src_keys'")) {
+                    oldFlows = rs.next() && rs.getLong(1) > 0;
+                }
+                if (oldFlows) {
+                    LOG.warn("store {} has schema version {}, not {}: dropping its flow rows (DNS statistics and"
+                            + " events are kept)", this.file, Math.max(version, 1), VERSION);
+                    st.execute("DROP TABLE IF EXISTS flows");
+                    st.execute("DROP TABLE IF EXISTS tagsets");
+                }
+                st.execute("DELETE FROM schema_version");
+                st.execute("INSERT INTO schema_version VALUES (" + VERSION + ")");
+            }
             for (String ddl : SCHEMA) {
                 st.execute(ddl);
             }

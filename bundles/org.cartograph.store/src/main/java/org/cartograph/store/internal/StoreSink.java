@@ -95,12 +95,12 @@ public final class StoreSink implements FlowSink, StatusContributor {
         PriceTable prices = PriceTable.load(config.price_file());
         try {
             db = new Database(file, config.memory_limit_mb(), config.threads());
+            writer = new BatchWriter(db.writer());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the store directory for " + file.toAbsolutePath(), e);
         }
-        writer = new BatchWriter(db.writer());
         query = new AggregateQuery(Arrays.asList(config.node_tags()), prices);
         analyzer = new Analyzer(query, new Analyzer.Settings(Duration.ofSeconds(config.detection_window_s()),
                 Duration.ofSeconds(config.baseline_window_s()), config.outage_min_failures(), config.outage_min_rate(),
