@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.cartograph.config.internal.ValueType.HeaderList;
 import org.cartograph.config.internal.ValueType.InvalidValueException;
 import org.cartograph.config.internal.ValueType.StringList;
 
@@ -151,6 +152,9 @@ final class ConfigLoader {
                 case LIST -> {
                     if (type instanceof StringList list) {
                         yield list.items(raw.items());
+                    }
+                    if (type instanceof HeaderList headers) {
+                        yield headers.items(raw.items());
                     }
                     throw new InvalidValueException(null);
                 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.cartograph.config.internal.ValueType.Bool;
 import org.cartograph.config.internal.ValueType.Duration;
 import org.cartograph.config.internal.ValueType.FsPath;
+import org.cartograph.config.internal.ValueType.HeaderList;
 import org.cartograph.config.internal.ValueType.Host;
 import org.cartograph.config.internal.ValueType.Int;
 import org.cartograph.config.internal.ValueType.StringList;
@@ -158,10 +159,14 @@ final class KeyCatalog {
         String otlp = "org.cartograph.sink.otlp";
         k.add(ConfigKey.of("cartograph.sinks.otlp.enabled", bool, otlp, ENABLED, "Export metrics over OTLP."));
         k.add(ConfigKey.of("cartograph.sinks.otlp.endpoint", new Text(true), otlp, "endpoint",
-                "OTLP endpoint, e.g. http://127.0.0.1:4318 (http/protobuf) or http://127.0.0.1:4317 (grpc)."));
-        k.add(ConfigKey.of("cartograph.sinks.otlp.protocol", new Text(true), otlp, "protocol", "grpc or http/protobuf."));
-        k.add(ConfigKey.of("cartograph.sinks.otlp.headers", new StringList(), otlp, "headers",
-                "Request headers as name=value.").withSecret());
+                "OTLP endpoint, e.g. http://127.0.0.1:4318 (http/protobuf) or http://127.0.0.1:4317 (grpc).")
+                .withAlias("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        k.add(ConfigKey.of("cartograph.sinks.otlp.protocol", new Text(true), otlp, "protocol", "grpc or http/protobuf.")
+                .withAlias("OTEL_EXPORTER_OTLP_PROTOCOL"));
+        k.add(ConfigKey.of("cartograph.sinks.otlp.headers", new HeaderList(), otlp, "headers",
+                "Request headers as name=value.").withAlias("OTEL_EXPORTER_OTLP_HEADERS").withSecret());
+        k.add(ConfigKey.of("cartograph.sinks.otlp.compression", new Text(true), otlp, "compression",
+                "none or gzip.").withAlias("OTEL_EXPORTER_OTLP_COMPRESSION"));
         k.add(ConfigKey.of("cartograph.sinks.otlp.export_logs", bool, otlp, "export.logs",
                 "Also export each flow as a log record."));
         String kafka = "org.cartograph.sink.kafka";
@@ -177,6 +182,7 @@ final class KeyCatalog {
         k.add(ConfigKey.of("cartograph.collector.kafka.topic", new Text(true), collector, "topic", "Topic consumed."));
         k.add(ConfigKey.of("cartograph.collector.kafka.group_id", new Text(true), collector, "group.id",
                 "Consumer group shared by the collectors."));
+        MetadataKeys.addTo(k);
         return new KeyCatalog(k);
     }
 

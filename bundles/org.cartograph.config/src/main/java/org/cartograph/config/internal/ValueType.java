@@ -1,8 +1,11 @@
 package org.cartograph.config.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -244,6 +247,79 @@ sealed interface ValueType {
          */
         String[] items(List<String> items) {
             return items.stream().map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        }
+    }
+
+    /**
+     * Request headers as {@code name=value} entries, stored as {@code String[]}. As text (an
+     * environment variable such as {@code OTEL_EXPORTER_OTLP_HEADERS}) the entries are separated
+     * by commas only and their values are percent-decoded, as the OpenTelemetry specification
+     * defines for that variable; YAML sequence items are taken as written.
+     */
+    record HeaderList() implements ValueType {
+        @Override
+        public String expected() {
+            return "name=value entries separated by commas, such as authorization=Bearer%20abc";
+        }
+
+        @Override
+        public Object parse(String text, Path workingDir) throws InvalidValueException {
+            List<String> out = new ArrayList<>();
+            for (String entry : text.split(",")) {
+                String e = entry.trim();
+                if (!e.isEmpty()) {
+                    int eq = checkedEquals(e);
+                    out.add(e.substring(0, eq).trim() + "=" + percentDecode(e.substring(eq + 1).trim()));
+                }
+            }
+            return out.toArray(String[]::new);
+        }
+
+        /**
+         * @param items the items of a YAML sequence
+         * @return the trimmed, non-empty items as {@code String[]}
+         * @throws InvalidValueException if an item has no name or no {@code =}
+         */
+        String[] items(List<String> items) throws InvalidValueException {
+            List<String> out = new ArrayList<>();
+            for (String item : items) {
+                String e = item.trim();
+                if (!e.isEmpty()) {
+                    checkedEquals(e);
+                    out.add(e);
+                }
+            }
+            return out.toArray(String[]::new);
+        }
+
+        private static int checkedEquals(String entry) throws InvalidValueException {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw new InvalidValueException("an entry without name=");
+            }
+            return eq;
+        }
+
+        private static String percentDecode(String value) throws InvalidValueException {
+            if (value.indexOf('%') < 0) {
+                return value;
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.length());
+            byte[] raw = value.getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] != '%') {
+                    bytes.write(raw[i]);
+                    continue;
+                }
+                int hi = i + 2 < raw.length ? Character.digit(raw[i + 1], 16) : -1;
+                int lo = hi >= 0 ? Character.digit(raw[i + 2], 16) : -1;
+                if (lo < 0) {
+                    throw new InvalidValueException("a % not followed by two hex digits");
+                }
+                bytes.write(hi * 16 + lo);
+                i += 2;
+            }
+            return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 }

@@ -159,6 +159,55 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void openTelemetryVariablesConfigureTheOtlpSinkAndCartographsOwnWin() throws IOException {
+        Map<String, String> env = Map.of(
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318",
+                "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
+                "OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20s3cr%3Dt, x-tenant = a",
+                "OTEL_EXPORTER_OTLP_COMPRESSION", "gzip",
+                "CARTOGRAPH_SINKS_OTLP_PROTOCOL", "grpc");
+        LoadResult result = loader(env).load(null, null);
+
+        Map<String, Object> otlp = result.plan().orElseThrow().configurations().get("org.cartograph.sink.otlp");
+        assertEquals("http://collector:4318", otlp.get("endpoint"));
+        assertEquals("grpc", otlp.get("protocol"), "CARTOGRAPH_* is read before OTEL_*");
+        assertEquals("gzip", otlp.get("compression"));
+        assertArrayEquals(new String[] {"authorization=Bearer s3cr=t", "x-tenant=a"}, (String[]) otlp.get("headers"));
+        assertTrue(warnings.stream().noneMatch(w -> w.contains("s3cr")), "no header value in warnings: " + warnings);
+    }
+
+    @Test
+    void aHeaderWithoutNameIsRejectedWithoutShowingIt() {
+        LoadResult result = loader(Map.of("OTEL_EXPORTER_OTLP_HEADERS", "Bearer%20token")).load(null, null);
+
+        assertTrue(result.plan().isEmpty());
+        String message = result.message();
+        assertTrue(message.contains("OTEL_EXPORTER_OTLP_HEADERS") && message.contains("cartograph.sinks.otlp.headers"),
+                message);
+        assertFalse(message.contains("token"), "a secret is never repeated: " + message);
+    }
+
+    @Test
+    void metadataProvidersAreSwitchedOnFromYaml() throws IOException {
+        Path file = write("""
+                cartograph:
+                  metadata:
+                    docker:
+                      enabled: true
+                    kubernetes:
+                      cluster_name: prod
+                      pod_labels_as_tags: [app=service]
+                """);
+        ConfigPlan plan = loader(Map.of()).load(file.toString(), null).plan().orElseThrow();
+
+        assertEquals(Map.of(), plan.configurations().get("org.cartograph.metadata.docker"));
+        Map<String, Object> kube = plan.configurations().get("org.cartograph.metadata.kubernetes");
+        assertEquals("prod", kube.get("cluster.name"));
+        assertArrayEquals(new String[] {"app=service"}, (String[]) kube.get("pod.labels.as.tags"));
+        assertFalse(plan.configurations().containsKey("org.cartograph.metadata.ecs"));
+    }
+
+    @Test
     void unknownKeysAndVariablesAreWarnedWithNameAndLine() throws IOException {
         Path file = write("""
                 system_probe_config:
