@@ -121,6 +121,9 @@ final class ConfigLoader {
         disabled.forEach(configurations::remove);
         String defaultDataDir = base.resolve("data").normalize().toString();
         for (ConfigKey.Target target : catalog.byPath(KeyCatalog.DATA_DIR_KEY).orElseThrow().targets()) {
+            if (disabled.contains(target.pid())) {
+                continue;
+            }
             configurations.computeIfAbsent(target.pid(), p -> new LinkedHashMap<>())
                     .putIfAbsent(target.property(), defaultDataDir);
         }

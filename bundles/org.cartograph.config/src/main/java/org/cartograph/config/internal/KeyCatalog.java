@@ -139,6 +139,8 @@ final class KeyCatalog {
                 "max.files", "Rotated JSON-lines files kept."));
         k.add(ConfigKey.of("cartograph.capture.replay.script", new FsPath(false), CAPTURE_REPLAY, "script",
                 "Script of connections the replay capture backend plays."));
+        k.add(ConfigKey.of("cartograph.store.enabled", bool, STORE, ENABLED,
+                "Keep flows in the embedded store for the query API and the UI (on by default)."));
         k.add(ConfigKey.of("cartograph.store.retention_hours", new Int("an integer", 1, 87_600), STORE,
                 "retention.hours", "Hours of flows the store keeps."));
         k.add(ConfigKey.of("cartograph.store.max_size_mb", new Int("an integer", 1, MILLION10), STORE,

@@ -188,6 +188,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theStoreIsOnByDefaultAndCanBeSwitchedOff() {
+        assertTrue(loader(Map.of()).load(null, null).plan().orElseThrow().configurations()
+                .containsKey("org.cartograph.store"));
+        ConfigPlan off = loader(Map.of("CARTOGRAPH_STORE_ENABLED", "false", "CARTOGRAPH_DATA_DIR", "/var/lib/c"))
+                .load(null, null).plan().orElseThrow();
+        assertFalse(off.configurations().containsKey("org.cartograph.store"));
+        assertEquals("/var/lib/c", off.configurations().get("org.cartograph.webconsole").get("data.dir"));
+    }
+
+    @Test
     void metadataProvidersAreSwitchedOnFromYaml() throws IOException {
         Path file = write("""
                 cartograph:

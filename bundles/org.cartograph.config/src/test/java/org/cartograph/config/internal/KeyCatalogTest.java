@@ -68,6 +68,7 @@ class KeyCatalogTest {
                 Map.entry("cartograph.http.port", "org.apache.felix.http/org.osgi.service.http.port"),
                 Map.entry("cartograph.deploy_dir", "org.apache.felix.fileinstall/felix.fileinstall.dir"),
                 Map.entry("cartograph.data_dir", "org.cartograph.webconsole/data.dir,org.cartograph.store/data.dir"),
+                Map.entry("cartograph.store.enabled", "org.cartograph.store/@enabled"),
                 Map.entry("cartograph.store.retention_hours", "org.cartograph.store/retention.hours"),
                 Map.entry("cartograph.store.max_size_mb", "org.cartograph.store/max.size.mb"),
                 Map.entry("cartograph.store.price_file", "org.cartograph.store/price.file"),

@@ -24,12 +24,13 @@ import org.cartograph.testkit.TestHosts;
  * long a snapshot took, this JVM's RSS and heap, and the memory of the backend's BPF maps
  * ({@code bpftool map show -j}, for the map ids this process holds).
  *
- * <p>Usage: {@code ChurnHarness live [connections=100000]}.
+ * <p>Usage: {@code ChurnHarness live [connections=100000]}; with {@code agent} after the count, the
+ * exported agent process is measured instead ({@link AgentLiveHarness}).
  */
 final class LiveHarness {
 
     private static final int PORT = 5401;
-    private static final int PER_PROCESS = 16_000;
+    static final int PER_PROCESS = 16_000;
     private static final List<String> PEER_JVM = List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private LiveHarness() {
@@ -43,6 +44,10 @@ final class LiveHarness {
     }
 
     static void main(String[] args) throws Exception {
+        if (args.length > 1 && args[1].equals("agent")) {
+            AgentLiveHarness.main(args);
+            return;
+        }
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int pairs = (count + PER_PROCESS - 1) / PER_PROCESS;
         int maxTracked = Math.max(131_072, 2 * count + 16_384);
@@ -94,7 +99,7 @@ final class LiveHarness {
     }
 
     /** Starts the server and client pairs; returns how many connections the clients hold. */
-    private static long connect(TestHosts hosts, Path dir, int count, int pairs) throws Exception {
+    static long connect(TestHosts hosts, Path dir, int count, int pairs) throws Exception {
         for (int i = 0; i < pairs; i++) {
             Path log = dir.resolve("server" + i + ".log");
             Process server = hosts.spawn(hosts.b(), log, BenchSupport.peer(PEER_JVM, "hold-server",
