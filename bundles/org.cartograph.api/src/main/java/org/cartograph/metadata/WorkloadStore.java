@@ -44,6 +44,18 @@ public interface WorkloadStore {
     Optional<WorkloadEntity> byContainerId(String containerId);
 
     /**
+     * Every entity claiming a container id: several providers may name one container (Docker and
+     * ECS on EC2, a container runtime and Kubernetes), each with its own tags.
+     *
+     * @param containerId a 64-hex container id
+     * @return the entities, oldest claim first (the first is {@link #byContainerId}); empty if none
+     * @since 1.1
+     */
+    default List<WorkloadEntity> allByContainerId(String containerId) {
+        return byContainerId(containerId).map(List::of).orElse(List.of());
+    }
+
+    /**
      * @param netns a network namespace inode
      * @return the entity owning that namespace (a pod or container), if known
      */

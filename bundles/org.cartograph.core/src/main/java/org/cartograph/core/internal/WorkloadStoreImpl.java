@@ -1,6 +1,5 @@
 package org.cartograph.core.internal;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -35,10 +34,10 @@ public final class WorkloadStoreImpl implements WorkloadStore {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadStoreImpl.class);
 
     private final Map<EntityId, WorkloadEntity> entities = new ConcurrentHashMap<>();
-    private final Map<IpAddress, List<WorkloadEntity>> byAddress = new ConcurrentHashMap<>();
-    private final Map<Integer, WorkloadEntity> byPid = new ConcurrentHashMap<>();
-    private final Map<String, WorkloadEntity> byContainer = new ConcurrentHashMap<>();
-    private final Map<Long, WorkloadEntity> byNetns = new ConcurrentHashMap<>();
+    private final Claims<IpAddress> byAddress = new Claims<>();
+    private final Claims<Integer> byPid = new Claims<>();
+    private final Claims<String> byContainer = new Claims<>();
+    private final Claims<Long> byNetns = new Claims<>();
     /** Replaced as a whole by writers (who hold this store's lock); read without a lock. */
     private volatile PrefixTrie<WorkloadEntity> prefixes = PrefixTrie.empty();
     private final Map<WorkloadMetadataProvider, String> providers = new ConcurrentHashMap<>();
@@ -103,17 +102,10 @@ public final class WorkloadStoreImpl implements WorkloadStore {
     }
 
     private void index(WorkloadEntity e) {
-        e.addresses().forEach(a -> byAddress.compute(a, (k, list) -> {
-            if (list == null) {
-                return List.of(e);
-            }
-            List<WorkloadEntity> l = new ArrayList<>(list);
-            l.add(e);
-            return List.copyOf(l);
-        }));
-        e.pids().forEach(p -> byPid.put(p, e));
-        e.containerIds().forEach(c -> byContainer.put(c, e));
-        e.netns().forEach(n -> byNetns.put(n, e));
+        e.addresses().forEach(a -> byAddress.add(a, e));
+        e.pids().forEach(p -> byPid.add(p, e));
+        e.containerIds().forEach(c -> byContainer.add(c, e));
+        e.netns().forEach(n -> byNetns.add(n, e));
         PrefixTrie<WorkloadEntity> trie = prefixes;
         for (IpPrefix p : e.prefixes()) {
             trie = trie.put(p, e);
@@ -122,10 +114,7 @@ public final class WorkloadStoreImpl implements WorkloadStore {
     }
 
     private void unindex(WorkloadEntity e) {
-        e.addresses().forEach(a -> byAddress.computeIfPresent(a, (k, list) -> {
-            List<WorkloadEntity> l = list.stream().filter(x -> !x.id().equals(e.id())).toList();
-            return l.isEmpty() ? null : l;
-        }));
+        e.addresses().forEach(a -> byAddress.remove(a, e));
         e.pids().forEach(p -> byPid.remove(p, e));
         e.containerIds().forEach(c -> byContainer.remove(c, e));
         e.netns().forEach(n -> byNetns.remove(n, e));
@@ -143,8 +132,7 @@ public final class WorkloadStoreImpl implements WorkloadStore {
 
     @Override
     public List<WorkloadEntity> byAddress(IpAddress ip) {
-        List<WorkloadEntity> l = byAddress.get(ip);
-        return l == null ? List.of() : l;
+        return byAddress.all(ip);
     }
 
     @Override
@@ -154,17 +142,22 @@ public final class WorkloadStoreImpl implements WorkloadStore {
 
     @Override
     public Optional<WorkloadEntity> byPid(int pid) {
-        return Optional.ofNullable(byPid.get(pid));
+        return Optional.ofNullable(byPid.first(pid));
     }
 
     @Override
     public Optional<WorkloadEntity> byContainerId(String containerId) {
-        return Optional.ofNullable(byContainer.get(containerId));
+        return Optional.ofNullable(byContainer.first(containerId));
+    }
+
+    @Override
+    public List<WorkloadEntity> allByContainerId(String containerId) {
+        return byContainer.all(containerId);
     }
 
     @Override
     public Optional<WorkloadEntity> byNetns(long netns) {
-        return Optional.ofNullable(byNetns.get(netns));
+        return Optional.ofNullable(byNetns.first(netns));
     }
 
     @Override

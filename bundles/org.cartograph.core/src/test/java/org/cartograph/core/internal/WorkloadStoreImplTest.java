@@ -78,4 +78,27 @@ class WorkloadStoreImplTest {
         docker.writer.replaceAll(List.of());
         assertEquals(List.of("pod"), store.byAddress(IpAddress.parse("10.1.0.5")).stream().map(e -> e.id().kind()).toList());
     }
+
+    @Test
+    void aContainerNamedByTwoProvidersKeepsBothClaimsAndLosingOneLeavesTheOther() {
+        Provider docker = new Provider("docker");
+        Provider ecs = new Provider("ecs");
+        store.addProvider(docker);
+        store.addProvider(ecs);
+        String id = "c".repeat(64);
+        docker.writer.put(endpoint("container", "web", "docker", "10.1.0.5"));
+        ecs.writer.put(endpoint("ecs_container", "web", "ecs", "10.1.0.5"));
+
+        assertEquals(List.of("container", "ecs_container"),
+                store.allByContainerId(id).stream().map(e -> e.id().kind()).toList());
+        assertEquals("container", store.byContainerId(id).orElseThrow().id().kind(), "the oldest claim first");
+
+        docker.writer.remove(new EntityId("container", "web"));
+        assertEquals("ecs_container", store.byContainerId(id).orElseThrow().id().kind(),
+                "removing docker's claim leaves ECS's: " + store.allByContainerId(id));
+        assertEquals("ecs_container", store.byPid(42).orElseThrow().id().kind());
+        ecs.writer.remove(new EntityId("ecs_container", "web"));
+        assertTrue(store.allByContainerId(id).isEmpty());
+        assertTrue(store.byPid(42).isEmpty());
+    }
 }
