@@ -40,15 +40,18 @@ final class MetadataKeys {
                 "Value of the kube_cluster_name tag.").withAlias("DD_CLUSTER_NAME"));
         k.add(ConfigKey.of("cartograph.metadata.kubernetes.pod_labels_as_tags", new StringList(), kube,
                 "pod.labels.as.tags", "Pod labels copied to tags, as label=tag."));
+        k.add(ConfigKey.of("cartograph.metadata.kubernetes.pod_annotations_as_tags", new StringList(), kube,
+                "pod.annotations.as.tags", "Pod annotations copied to tags, as annotation=tag."));
         k.add(ConfigKey.of("cartograph.metadata.kubernetes.namespace_labels_as_tags", new StringList(), kube,
-                "namespace.labels.as.tags", "Namespace labels copied to the tags of its pods, as label=tag."));
+                "namespace.labels.as.tags", "Namespace labels copied to the tags of its pods, services and endpoints,"
+                        + " as label=tag."));
         String ecs = "org.cartograph.metadata.ecs";
         k.add(ConfigKey.of("cartograph.metadata.ecs.enabled", bool, ecs, KeyCatalog.ENABLED,
                 "Tag flows with ECS tasks and containers."));
         k.add(ConfigKey.of("cartograph.metadata.ecs.metadata_uri", new Text(true), ecs, "metadata.uri",
                 "Task metadata endpoint v4; empty: ECS_CONTAINER_METADATA_URI_V4."));
         k.add(ConfigKey.of("cartograph.metadata.ecs.introspection_uri", new Text(true), ecs, "introspection.uri",
-                "ECS agent introspection API listing every task of an EC2 host."));
+                "Base URL of the ECS agent introspection API, which lists every task of an EC2 host."));
         String cloud = "org.cartograph.metadata.cloud";
         k.add(ConfigKey.of("cartograph.metadata.cloud.enabled", bool, cloud, KeyCatalog.ENABLED,
                 "Tag flows with the host's cloud region and zone and remote cloud ranges."));

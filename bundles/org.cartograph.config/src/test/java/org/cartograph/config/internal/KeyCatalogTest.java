@@ -93,6 +93,8 @@ class KeyCatalogTest {
                 Map.entry("cartograph.metadata.kubernetes.cluster_name", "org.cartograph.metadata.kubernetes/cluster.name"),
                 Map.entry("cartograph.metadata.kubernetes.pod_labels_as_tags",
                         "org.cartograph.metadata.kubernetes/pod.labels.as.tags"),
+                Map.entry("cartograph.metadata.kubernetes.pod_annotations_as_tags",
+                        "org.cartograph.metadata.kubernetes/pod.annotations.as.tags"),
                 Map.entry("cartograph.metadata.kubernetes.namespace_labels_as_tags",
                         "org.cartograph.metadata.kubernetes/namespace.labels.as.tags"),
                 Map.entry("cartograph.metadata.ecs.enabled", "org.cartograph.metadata.ecs/@enabled"),

@@ -102,18 +102,18 @@ final class TaskParser {
         return out;
     }
 
-    private static String lastSegment(String arnOrName) {
+    static String lastSegment(String arnOrName) {
         int slash = arnOrName.lastIndexOf('/');
         return slash >= 0 ? arnOrName.substring(slash + 1) : arnOrName;
     }
 
     /** @return the region of {@code arn:aws:ecs:REGION:ACCOUNT:task/...}, or empty */
-    private static String regionOf(String arn) {
+    static String regionOf(String arn) {
         String[] parts = arn.split(":", 6);
         return parts.length >= 4 && parts[0].equals("arn") ? parts[3] : "";
     }
 
-    private static void addAddress(Set<IpAddress> set, String text) {
+    static void addAddress(Set<IpAddress> set, String text) {
         if (text == null || text.isBlank()) {
             return;
         }

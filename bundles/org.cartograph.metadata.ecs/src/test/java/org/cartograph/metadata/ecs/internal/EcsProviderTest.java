@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -56,8 +55,8 @@ class EcsProviderTest {
         });
         server.start();
         String uri = "http://127.0.0.1:" + server.getAddress().getPort() + "/v4/abc-123";
-        provider = new EcsProvider(TestConfig.of(""), uri);
-        tagger = new WorkloadTagger(harness.store(), new TaggerConfig());
+        provider = new EcsProvider(TestConfig.of(""), uri, null);
+        tagger = new WorkloadTagger(harness.store(), new TestTaggerConfig());
     }
 
     @AfterEach
@@ -91,7 +90,7 @@ class EcsProviderTest {
         assertEquals("ec2", t.get("ecs_launch_type"));
         assertEquals("us-west-2", t.get("region"));
         assertEquals("arn:aws:ecs:us-west-2:111122223333:task/default/158d1c8083dd49d6b527399fd6414f5c", t.get("task_arn"));
-        assertEquals(Health.OK, provider.status().get(0).health());
+        Await.until(WAIT, () -> provider.status().get(0).health() == Health.OK, () -> provider.status().toString());
     }
 
     @Test
@@ -130,16 +129,17 @@ class EcsProviderTest {
         Await.until(WAIT, () -> "fargate".equals(remote("192.0.2.3").get("ecs_launch_type")),
                 () -> provider.status().toString());
         assertTrue(remote("10.0.2.61").isEmpty(), "the replaced task is gone");
-        assertEquals(Health.OK, provider.status().get(0).health());
+        Await.until(WAIT, () -> provider.status().get(0).health() == Health.OK, () -> provider.status().toString());
     }
 
     @Test
     void noEndpointIsReportedNotFatal() {
-        EcsProvider none = new EcsProvider(TestConfig.of(""), null);
+        EcsProvider none = new EcsProvider(TestConfig.of(""), null, null);
         none.start(new NoopWriter());
         try {
             assertEquals(Health.DOWN, none.status().get(0).health());
             assertTrue(none.status().get(0).message().contains("ECS_CONTAINER_METADATA_URI_V4"));
+            assertTrue(none.status().get(0).message().contains("introspection.uri"));
         } finally {
             none.stop();
         }
@@ -160,29 +160,6 @@ class EcsProviderTest {
         @Override
         public void replaceAll(java.util.Collection<org.cartograph.metadata.WorkloadEntity> entities) {
             throw new AssertionError("nothing to replace");
-        }
-    }
-
-    /** The tagger's defaults. */
-    private static final class TaggerConfig implements WorkloadTagger.Config {
-        @Override
-        public String proc_root() {
-            return "/proc";
-        }
-
-        @Override
-        public int pid_cache_size() {
-            return 1024;
-        }
-
-        @Override
-        public int pid_refresh_ms() {
-            return 30_000;
-        }
-
-        @Override
-        public Class<? extends Annotation> annotationType() {
-            return WorkloadTagger.Config.class;
         }
     }
 }

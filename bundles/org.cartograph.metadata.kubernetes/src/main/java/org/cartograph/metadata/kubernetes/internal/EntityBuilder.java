@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,21 +15,18 @@ import org.cartograph.metadata.EntityId;
 import org.cartograph.metadata.WorkloadEntity;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 
 /**
  * Turns the informers' caches into workload entities: one {@code pod} per running pod (its IPs,
- * owner tags, the services whose EndpointSlices select it, mapped labels), one
- * {@code kube_container} per container id with the pod as parent, one {@code service} per
- * ClusterIP service, and one {@code kube_endpoint} per EndpointSlice address that is not a
- * known pod's. Pure and stateless; thread-safe.
+ * owner tags from {@link Owners}, the services whose EndpointSlices select it, mapped labels and
+ * annotations, its namespace's mapped labels), one {@code kube_container} per container id with
+ * the pod as parent, one {@code service} per ClusterIP service, and one {@code kube_endpoint} per
+ * EndpointSlice address that is not a known pod's. Pure and stateless; thread-safe.
  */
 final class EntityBuilder {
 
@@ -37,22 +35,43 @@ final class EntityBuilder {
     private final String source;
     private final String clusterName;
     private final Map<String, String> podLabelsAsTags;
+    private final Map<String, String> podAnnotationsAsTags;
+    private final Map<String, String> namespaceLabelsAsTags;
 
-    EntityBuilder(String source, String clusterName, Map<String, String> podLabelsAsTags) {
+    /**
+     * @param source                the provider's name
+     * @param clusterName           the {@code kube_cluster_name} tag, or empty
+     * @param podLabelsAsTags       pod label to tag
+     * @param podAnnotationsAsTags  pod annotation to tag
+     * @param namespaceLabelsAsTags namespace label to tag (on the pods, services and endpoints in it)
+     */
+    EntityBuilder(String source, String clusterName, Map<String, String> podLabelsAsTags,
+                  Map<String, String> podAnnotationsAsTags, Map<String, String> namespaceLabelsAsTags) {
         this.source = source;
         this.clusterName = clusterName == null ? "" : clusterName.strip();
         this.podLabelsAsTags = Map.copyOf(podLabelsAsTags);
+        this.podAnnotationsAsTags = Map.copyOf(podAnnotationsAsTags);
+        this.namespaceLabelsAsTags = Map.copyOf(namespaceLabelsAsTags);
     }
 
-    List<WorkloadEntity> build(List<Pod> pods, List<Service> serviceList, List<EndpointSlice> slices,
-                               List<ReplicaSet> replicaSets) {
-        Map<String, String> deploymentOfRs = new HashMap<>();
-        for (ReplicaSet rs : replicaSets) {
-            OwnerReference owner = controller(rs);
-            if (owner != null && "Deployment".equals(owner.getKind())) {
-                deploymentOfRs.put(rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName(), owner.getName());
+    /**
+     * @param pods            the pods (of this node)
+     * @param serviceList     the services
+     * @param slices          the EndpointSlices
+     * @param owners          the workloads that exist
+     * @param namespaceLabels labels by namespace name (only those that are mapped are needed)
+     * @return the entities, pods first
+     */
+    List<WorkloadEntity> build(List<Pod> pods, List<Service> serviceList, List<EndpointSlice> slices, Owners owners,
+                               Map<String, Map<String, String>> namespaceLabels) {
+        Map<String, List<Tag>> nsTags = new HashMap<>();
+        namespaceLabels.forEach((ns, labels) -> {
+            List<Tag> tags = new ArrayList<>();
+            namespaceLabelsAsTags.forEach((label, tag) -> add(tags, tag, labels.get(label)));
+            if (!tags.isEmpty()) {
+                nsTags.put(ns, List.copyOf(tags));
             }
-        }
+        });
         Map<String, Set<String>> servicesOfPod = new HashMap<>();
         Map<IpAddress, Set<String>> servicesOfAddress = new HashMap<>();
         for (EndpointSlice slice : slices) {
@@ -87,10 +106,10 @@ final class EntityBuilder {
             Set<String> services = new HashSet<>(servicesOfPod.getOrDefault(pod.getMetadata().getUid(), Set.of()));
             services.addAll(servicesOfPod.getOrDefault(
                     pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), Set.of()));
-            addPod(out, pod, deploymentOfRs, services);
+            addPod(out, pod, owners, services, nsTags.getOrDefault(pod.getMetadata().getNamespace(), List.of()));
         }
         for (Service s : serviceList) {
-            addService(out, s);
+            addService(out, s, nsTags.getOrDefault(s.getMetadata().getNamespace(), List.of()));
         }
         servicesOfAddress.forEach((ip, keys) -> {
             List<Tag> tags = new ArrayList<>();
@@ -101,14 +120,14 @@ final class EntityBuilder {
             }
             add(tags, "kube_namespace", ns);
             add(tags, "kube_cluster_name", clusterName);
+            tags.addAll(nsTags.getOrDefault(ns, List.of()));
             out.add(new WorkloadEntity(new EntityId("kube_endpoint", ip.toString()), source, TagSet.of(tags), Set.of(ip),
                     Set.of(), Set.of(), Set.of(), Set.of(), null));
         });
         return out;
     }
 
-    private void addPod(List<WorkloadEntity> out, Pod pod, Map<String, String> deploymentOfRs,
-                        Set<String> services) {
+    private void addPod(List<WorkloadEntity> out, Pod pod, Owners owners, Set<String> services, List<Tag> nsTags) {
         String uid = pod.getMetadata().getUid();
         String phase = pod.getStatus() == null ? "" : String.valueOf(pod.getStatus().getPhase());
         if (uid == null || phase.equals("Succeeded") || phase.equals("Failed")) {
@@ -119,29 +138,17 @@ final class EntityBuilder {
         add(tags, "pod_name", pod.getMetadata().getName());
         add(tags, "kube_namespace", ns);
         add(tags, "kube_cluster_name", clusterName);
-        add(tags, "pod_phase", phase.toLowerCase(java.util.Locale.ROOT));
+        add(tags, "pod_phase", phase.toLowerCase(Locale.ROOT));
         services.forEach(s -> add(tags, "kube_service", s));
-        OwnerReference owner = controller(pod);
-        if (owner != null) {
-            switch (owner.getKind()) {
-                case "ReplicaSet" -> {
-                    add(tags, "kube_replica_set", owner.getName());
-                    String deployment = deploymentOfRs.get(ns + "/" + owner.getName());
-                    add(tags, "kube_deployment", deployment != null ? deployment : trimSuffix(owner.getName()));
-                }
-                case "DaemonSet" -> add(tags, "kube_daemon_set", owner.getName());
-                case "StatefulSet" -> add(tags, "kube_stateful_set", owner.getName());
-                case "Job" -> {
-                    add(tags, "kube_job", owner.getName());
-                    String cron = cronJobOf(owner.getName());
-                    add(tags, "kube_cronjob", cron);
-                }
-                default -> add(tags, "kube_ownerref_kind", owner.getKind().toLowerCase(java.util.Locale.ROOT));
-            }
-        }
+        owners.tag(ns, Trim.controller(pod.getMetadata()), tags);
+        tags.addAll(nsTags);
         Map<String, String> labels = pod.getMetadata().getLabels();
         if (labels != null) {
             podLabelsAsTags.forEach((label, tag) -> add(tags, tag, labels.get(label)));
+        }
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        if (annotations != null) {
+            podAnnotationsAsTags.forEach((annotation, tag) -> add(tags, tag, annotations.get(annotation)));
         }
         Set<IpAddress> addresses = new HashSet<>();
         boolean hostNetwork = pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
@@ -180,7 +187,7 @@ final class EntityBuilder {
         }
     }
 
-    private void addService(List<WorkloadEntity> out, Service s) {
+    private void addService(List<WorkloadEntity> out, Service s, List<Tag> nsTags) {
         if (s.getSpec() == null) {
             return;
         }
@@ -196,6 +203,7 @@ final class EntityBuilder {
         add(tags, "kube_service", s.getMetadata().getName());
         add(tags, "kube_namespace", s.getMetadata().getNamespace());
         add(tags, "kube_cluster_name", clusterName);
+        tags.addAll(nsTags);
         out.add(new WorkloadEntity(new EntityId("service", s.getMetadata().getNamespace() + "/" + s.getMetadata().getName()),
                 source, TagSet.of(tags), addresses, Set.of(), Set.of(), Set.of(), Set.of(), null));
     }
@@ -208,31 +216,6 @@ final class EntityBuilder {
         int sep = runtimeId.indexOf("://");
         String id = sep >= 0 ? runtimeId.substring(sep + 3) : runtimeId;
         return id.matches("[0-9a-f]{64}") ? id : null;
-    }
-
-    /** @return the deployment name of a ReplicaSet named {@code <deployment>-<pod-template-hash>} */
-    static String trimSuffix(String name) {
-        int dash = name.lastIndexOf('-');
-        return dash > 0 ? name.substring(0, dash) : name;
-    }
-
-    /** @return the CronJob of a Job named {@code <cronjob>-<scheduled minutes>}, or null */
-    static String cronJobOf(String job) {
-        int dash = job.lastIndexOf('-');
-        return dash > 0 && job.substring(dash + 1).matches("\\d{8,}") ? job.substring(0, dash) : null;
-    }
-
-    private static OwnerReference controller(HasMetadata o) {
-        List<OwnerReference> refs = o.getMetadata().getOwnerReferences();
-        if (refs == null || refs.isEmpty()) {
-            return null;
-        }
-        for (OwnerReference r : refs) {
-            if (Boolean.TRUE.equals(r.getController())) {
-                return r;
-            }
-        }
-        return refs.get(0);
     }
 
     private static IpAddress parse(String text) {

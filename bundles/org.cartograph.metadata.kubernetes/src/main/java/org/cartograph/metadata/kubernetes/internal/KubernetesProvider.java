@@ -31,12 +31,13 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 
 /**
- * Streams pods (of this node), services, EndpointSlices and owner names from the Kubernetes API
+ * Streams pods (of this node), services, EndpointSlices, their owning workloads (ReplicaSets,
+ * Deployments, DaemonSets, StatefulSets, Jobs, CronJobs) and namespaces from the Kubernetes API
  * into the workload store through fabric8 informers: {@code pod_name}, {@code kube_namespace},
  * {@code kube_service}, {@code kube_deployment}, {@code kube_replica_set},
  * {@code kube_daemon_set}, {@code kube_stateful_set}, {@code kube_job}, {@code kube_cronjob},
- * {@code kube_cluster_name} and mapped pod labels. Connects in-cluster, through a kubeconfig, or to
- * a given API server URL. Exists only while configured.
+ * {@code kube_cluster_name}, mapped pod labels and annotations, mapped namespace labels. Connects
+ * in-cluster, through a kubeconfig, or to a given API server URL. Exists only while configured.
  *
  * <p>{@link #start} returns at once; informers run on fabric8's threads, the store is written
  * from the provider's thread ({@value #THREAD}). API-server outages are survived: informers
@@ -84,6 +85,17 @@ public final class KubernetesProvider implements WorkloadMetadataProvider, Statu
                 description = "Pod labels copied to tags, each as label=tag (e.g. app.kubernetes.io/name=app).")
         String[] pod_labels_as_tags() default {};
 
+        /** @return pod annotation to tag mappings, {@code annotation=tag} */
+        @AttributeDefinition(name = "Pod annotations as tags", required = false,
+                description = "Pod annotations copied to tags, each as annotation=tag.")
+        String[] pod_annotations_as_tags() default {};
+
+        /** @return namespace label to tag mappings, {@code label=tag} */
+        @AttributeDefinition(name = "Namespace labels as tags", required = false,
+                description = "Labels of a namespace copied to the tags of its pods, services and endpoints, "
+                        + "each as label=tag (e.g. team=team).")
+        String[] namespace_labels_as_tags() default {};
+
         /** @return the coalescing delay between a change and the store update */
         @AttributeDefinition(name = "Update delay (ms)", min = "10")
         int update_delay_ms() default 500;
@@ -99,6 +111,7 @@ public final class KubernetesProvider implements WorkloadMetadataProvider, Statu
 
     private final Config config;
     private final EntityBuilder builder;
+    private final Trim trim;
     private final KubeStatus status;
     /** Guarded by this. */
     private ScheduledExecutorService executor;
@@ -109,16 +122,20 @@ public final class KubernetesProvider implements WorkloadMetadataProvider, Statu
 
     /**
      * @param config the provider's configuration
-     * @throws IllegalArgumentException if a label mapping cannot be parsed
+     * @throws IllegalArgumentException if a label or annotation mapping cannot be parsed
      */
     @Activate
     public KubernetesProvider(Config config) {
         this.config = config;
-        this.builder = new EntityBuilder(NAME, config.cluster_name(), parseLabels(config.pod_labels_as_tags()));
+        Map<String, String> podLabels = parseLabels("pod.labels.as.tags", config.pod_labels_as_tags());
+        Map<String, String> podAnnotations = parseLabels("pod.annotations.as.tags", config.pod_annotations_as_tags());
+        Map<String, String> nsLabels = parseLabels("namespace.labels.as.tags", config.namespace_labels_as_tags());
+        this.builder = new EntityBuilder(NAME, config.cluster_name(), podLabels, podAnnotations, nsLabels);
+        this.trim = new Trim(podLabels.keySet(), podAnnotations.keySet(), nsLabels.keySet());
         this.status = new KubeStatus(config.api_server_url().isBlank() ? "in-cluster/kubeconfig" : config.api_server_url());
     }
 
-    static Map<String, String> parseLabels(String[] entries) {
+    static Map<String, String> parseLabels(String key, String[] entries) {
         Map<String, String> map = new HashMap<>();
         for (String e : entries == null ? new String[0] : entries) {
             if (e == null || e.isBlank()) {
@@ -126,7 +143,7 @@ public final class KubernetesProvider implements WorkloadMetadataProvider, Statu
             }
             int eq = e.lastIndexOf('=');
             if (eq <= 0 || eq == e.length() - 1) {
-                throw new IllegalArgumentException("pod.labels.as.tags entry '" + e + "' is not label=tag");
+                throw new IllegalArgumentException(key + " entry '" + e + "' is not name=tag");
             }
             map.put(e.substring(0, eq).strip(), e.substring(eq + 1).strip());
         }
@@ -154,7 +171,7 @@ public final class KubernetesProvider implements WorkloadMetadataProvider, Statu
         try {
             client = new KubernetesClientBuilder().withConfig(clientConfig())
                     .withHttpClientFactory(new JdkHttpClientFactory()).build();
-            watch = new ClusterWatch(client, builder, writer, executor, status, Math.max(10, config.update_delay_ms()));
+            watch = new ClusterWatch(client, builder, trim, writer, executor, status, Math.max(10, config.update_delay_ms()));
             watch.start(config.node_name() == null ? "" : config.node_name().strip());
             LOG.info("Kubernetes metadata provider watching {}", client.getMasterUrl());
         } catch (IOException | RuntimeException e) {
