@@ -9,7 +9,8 @@ import org.cartograph.flow.DnsStats;
 
 /**
  * Turns captured packets into DNS statistics and reverse-cache entries: decodes the IP packet,
- * parses the DNS message, matches responses to pending queries by (client, server, client port,
+ * takes a UDP payload as one DNS message and reassembles TCP streams into messages
+ * ({@link TcpReassembler}), parses each message, matches responses to pending queries by (client, server, client port,
  * id), counts answers by response code with their latency, and expires unanswered queries as
  * timeouts. A query seen twice while pending or just answered (a retransmission, or the same
  * exchange seen in two network namespaces) counts once; so does its response. Times are
@@ -25,6 +26,8 @@ public final class DnsEngine {
     private static final long V4_MAPPED = 0xFFFF_0000_0000L;
     /** How long an answered exchange is remembered, to recognise it when seen again through another socket. */
     private static final long ANSWERED_MEMORY_NANOS = 3_000_000_000L;
+    /** Least idle time before a DNS-over-TCP stream is dropped. */
+    private static final long TCP_IDLE_NANOS = 30_000_000_000L;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock collectLock = new ReentrantLock();
@@ -36,6 +39,7 @@ public final class DnsEngine {
     private final DnsMessage msg = new DnsMessage();
     private final NameInterner interner = new NameInterner(1 << 14);
     private final PendingTable pending;
+    private final TcpReassembler tcp;
     private final ReverseCache reverse;
     /** Guarded by lock. */
     private StatsTable current;
@@ -45,7 +49,7 @@ public final class DnsEngine {
     private long packets;
     private long parsed;
     private final long[] malformed = new long[DnsParser.CODES];
-    private final long[] undecodable = new long[7];
+    private final long[] undecodable = new long[PacketDecoder.CODES];
     private long queries;
     private long responses;
     private long unmatched;
@@ -77,6 +81,7 @@ public final class DnsEngine {
             }
         }
         pending = new PendingTable(settings.maxPending());
+        tcp = new TcpReassembler(this::message, settings.maxTcpStreams(), Math.max(settings.timeoutNanos(), TCP_IDLE_NANOS));
         current = new StatsTable(settings.maxStats());
         spare = new StatsTable(settings.maxStats());
     }
@@ -92,30 +97,40 @@ public final class DnsEngine {
             packets++;
             int d = decoder.decode(buf, len);
             if (d != PacketDecoder.OK) {
-                if (d != PacketDecoder.NO_PAYLOAD) {
-                    undecodable[d]++;
-                }
+                undecodable[d]++;
                 return;
             }
-            int r = parser.parse(buf, decoder.payloadOffset, decoder.payloadLength, msg);
-            if (r != DnsParser.OK) {
-                malformed[r]++;
-                return;
-            }
-            parsed++;
-            if (msg.answerError != DnsParser.OK) {
-                badAnswers++;
-            }
-            PacketDecoder p = decoder;
-            if (msg.response) {
-                if (serverPort[p.srcPort]) {
-                    onResponse(p.dstHigh, p.dstLow, p.srcHigh, p.srcLow, p.dstPort, nowNanos);
-                }
-            } else if (serverPort[p.dstPort]) {
-                onQuery(p.srcHigh, p.srcLow, p.dstHigh, p.dstLow, p.srcPort, nowNanos);
+            if (decoder.tcp) {
+                tcp.segment(buf, decoder, nowNanos);
+            } else {
+                message(buf, decoder.payloadOffset, decoder.payloadLength, nowNanos);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * One DNS message of the packet just decoded (a UDP payload, or a message reassembled from
+     * TCP); called with the lock held.
+     */
+    private void message(byte[] buf, int offset, int length, long nowNanos) {
+        int r = parser.parse(buf, offset, length, msg);
+        if (r != DnsParser.OK) {
+            malformed[r]++;
+            return;
+        }
+        parsed++;
+        if (msg.answerError != DnsParser.OK) {
+            badAnswers++;
+        }
+        PacketDecoder p = decoder;
+        if (msg.response) {
+            if (serverPort[p.srcPort]) {
+                onResponse(p.dstHigh, p.dstLow, p.srcHigh, p.srcLow, p.dstPort, nowNanos);
+            }
+        } else if (serverPort[p.dstPort]) {
+            onQuery(p.srcHigh, p.srcLow, p.dstHigh, p.dstLow, p.srcPort, nowNanos);
         }
     }
 
@@ -192,6 +207,7 @@ public final class DnsEngine {
     public void expire(long nowNanos) {
         lock.lock();
         try {
+            tcp.expire(nowNanos);
             long limit = settings.timeoutNanos();
             long memory = Math.min(limit, ANSWERED_MEMORY_NANOS);
             for (int i = pending.oldestAnswered(); i >= 0 && nowNanos - pending.sentNanos(i) >= memory;
@@ -278,6 +294,7 @@ public final class DnsEngine {
             c.put("stats_drops", statsDrops);
             c.put("ignored_local", ignoredLocal);
             c.put("ignored_query_type", ignoredType);
+            tcp.counters(c);
         } finally {
             lock.unlock();
         }

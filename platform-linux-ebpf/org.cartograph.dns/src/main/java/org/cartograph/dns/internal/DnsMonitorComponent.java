@@ -99,6 +99,12 @@ public final class DnsMonitorComponent implements DnsMonitor, FlowAnnotator, Sta
         /** @return seconds between namespace scans */
         @AttributeDefinition(name = "Namespace scan period (s)", min = "1")
         int dns_namespace_refresh_in_s() default 10;
+
+        /** @return most DNS-over-TCP streams reassembled at once */
+        @AttributeDefinition(name = "Max DNS-over-TCP streams", min = "1",
+                description = "TCP streams to or from a DNS port held for reassembly (up to 64 KiB each); the "
+                        + "least recently used gives way (counted).")
+        int dns_tcp_max_streams() default 1024;
     }
 
     private final boolean collectStats;
@@ -153,7 +159,8 @@ public final class DnsMonitorComponent implements DnsMonitor, FlowAnnotator, Sta
                 Math.max(1, c.dns_timeout_in_s()) * 1_000_000_000L, Math.max(1, c.max_dns_stats()),
                 Math.max(1, c.dns_max_pending()), c.collect_local_dns(),
                 types.stream().mapToInt(Integer::intValue).toArray(), ports,
-                Math.max(1, c.dns_reverse_cache_size()), Math.max(0, c.dns_reverse_grace_in_s()) * 1_000_000_000L);
+                Math.max(1, c.dns_reverse_cache_size()), Math.max(0, c.dns_reverse_grace_in_s()) * 1_000_000_000L,
+                Math.max(1, c.dns_tcp_max_streams()));
     }
 
     @Deactivate

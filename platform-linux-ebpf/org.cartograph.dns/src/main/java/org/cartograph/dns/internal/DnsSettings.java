@@ -13,16 +13,17 @@ package org.cartograph.dns.internal;
  * @param ports           DNS server ports
  * @param reverseCacheSize most addresses in the reverse cache
  * @param reverseGraceNanos how long a reverse entry outlives its TTL
+ * @param maxTcpStreams   most DNS-over-TCP streams reassembled at once
  */
 public record DnsSettings(boolean collectStats, boolean collectDomains, long timeoutNanos, int maxStats,
                           int maxPending, boolean collectLocal, int[] queryTypes, int[] ports, int reverseCacheSize,
-                          long reverseGraceNanos) {
+                          long reverseGraceNanos, int maxTcpStreams) {
 
     /** Copies arrays and checks bounds. */
     public DnsSettings {
         queryTypes = queryTypes.clone();
         ports = ports.clone();
-        if (maxStats < 1 || maxPending < 1 || reverseCacheSize < 1 || timeoutNanos <= 0) {
+        if (maxStats < 1 || maxPending < 1 || reverseCacheSize < 1 || maxTcpStreams < 1 || timeoutNanos <= 0) {
             throw new IllegalArgumentException("DNS limits must be positive");
         }
         for (int p : ports) {

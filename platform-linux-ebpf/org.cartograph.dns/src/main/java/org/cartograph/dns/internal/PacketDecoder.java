@@ -3,9 +3,9 @@ package org.cartograph.dns.internal;
 /**
  * Finds the DNS message inside an IP packet (IPv4 or IPv6, UDP or TCP) as a packet socket of type
  * {@code SOCK_DGRAM} delivers it: starting at the network header. Trusts nothing, allocates
- * nothing; the result lands in the decoder's own fields, valid until the next call. DNS over TCP
- * is read only from segments that start a message (the 2-byte length prefix); a message split
- * over several segments is counted under {@link #E_TCP_PARTIAL}. Not thread-safe.
+ * nothing; the result lands in the decoder's own fields, valid until the next call. For UDP the
+ * payload is the DNS message; for TCP it is the segment's payload (possibly empty) with its
+ * sequence number and flags, for {@link TcpReassembler}. Not thread-safe.
  */
 public final class PacketDecoder {
 
@@ -19,10 +19,14 @@ public final class PacketDecoder {
     public static final int E_PROTOCOL = 3;
     /** A UDP or TCP header runs past the captured bytes. */
     public static final int E_BAD_TRANSPORT = 4;
-    /** A TCP segment without payload (handshake, ACK): not an error. */
-    public static final int NO_PAYLOAD = 5;
-    /** A TCP segment that does not hold a whole DNS message. */
-    public static final int E_TCP_PARTIAL = 6;
+    /** How many codes there are. */
+    public static final int CODES = 5;
+    /** TCP flag FIN. */
+    public static final int FIN = 0x01;
+    /** TCP flag SYN. */
+    public static final int SYN = 0x02;
+    /** TCP flag RST. */
+    public static final int RST = 0x04;
 
     private static final long V4_MAPPED = 0xFFFF_0000_0000L;
 
@@ -36,11 +40,13 @@ public final class PacketDecoder {
     boolean ipv6;
     int payloadOffset;
     int payloadLength;
+    int tcpSeq;
+    int tcpFlags;
 
     /**
      * @param p   the packet from its network header on
      * @param len captured length
-     * @return {@link #OK} (then the addresses, ports and DNS payload are set) or a code
+     * @return {@link #OK} (then the addresses, ports and payload are set) or a code
      */
     public int decode(byte[] p, int len) {
         if (len < 20 || len > p.length) {
@@ -108,20 +114,10 @@ public final class PacketDecoder {
                 return E_BAD_TRANSPORT;
             }
             tcp = true;
-            int start = l4 + dataOffset;
-            int avail = end - start;
-            if (avail == 0) {
-                return NO_PAYLOAD;
-            }
-            if (avail < 2) {
-                return E_TCP_PARTIAL;
-            }
-            int msgLen = u16(p, start);
-            if (msgLen > avail - 2 || msgLen < 12) {
-                return E_TCP_PARTIAL;
-            }
-            payloadOffset = start + 2;
-            payloadLength = msgLen;
+            tcpSeq = (int) u32(p, l4 + 4);
+            tcpFlags = p[l4 + 13] & 0x3F;
+            payloadOffset = l4 + dataOffset;
+            payloadLength = end - payloadOffset;
             return OK;
         }
         return E_PROTOCOL;
@@ -138,8 +134,6 @@ public final class PacketDecoder {
             case E_FRAGMENT -> "fragment";
             case E_PROTOCOL -> "protocol";
             case E_BAD_TRANSPORT -> "bad_transport";
-            case NO_PAYLOAD -> "no_payload";
-            case E_TCP_PARTIAL -> "tcp_partial";
             default -> "unknown";
         };
     }

@@ -3,6 +3,7 @@ package org.cartograph.dns.internal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.cartograph.flow.DnsLatency;
 import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.IpAddress;
 
@@ -68,6 +69,14 @@ final class StatsEntry {
             all.add(failure);
         }
         return new DnsStats(new IpAddress(clientHigh, clientLow), new IpAddress(serverHigh, serverLow), domain,
-                DnsNames.type(qtype), queries, timeouts, byName, all.sum(), all.percentile(0.5), all.percentile(0.99));
+                DnsNames.type(qtype), queries, timeouts, byName, all.sum(), all.percentile(0.5), all.percentile(0.99),
+                latency(success), latency(failure));
+    }
+
+    private static DnsLatency latency(LatencyHistogram h) {
+        if (h == null || h.count() == 0) {
+            return DnsLatency.NONE;
+        }
+        return new DnsLatency(h.count(), h.sum(), h.percentile(0.5), h.percentile(0.99));
     }
 }

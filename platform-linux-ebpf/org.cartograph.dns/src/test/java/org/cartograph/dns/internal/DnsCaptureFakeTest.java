@@ -91,7 +91,7 @@ class DnsCaptureFakeTest {
 
     private static DnsEngine engine() {
         return new DnsEngine(new DnsSettings(true, true, 5_000_000_000L, 100, 100, false, new int[0], new int[] {53},
-                10, 1_000_000_000L), new ReverseCache(10, 1_000_000_000L));
+                10, 1_000_000_000L, 16), new ReverseCache(10, 1_000_000_000L));
     }
 
     @Test

@@ -20,7 +20,7 @@ class DnsEngineTest {
 
     private static DnsSettings settings(int maxStats, int maxPending, boolean domains, int... types) {
         return new DnsSettings(true, domains, 1000 * MS, maxStats, maxPending, false, types, new int[] {53, 5353},
-                16, 60_000 * MS);
+                16, 60_000 * MS, 4);
     }
 
     private static void send(DnsEngine e, String src, int sport, String dst, int dport, byte[] dns, long at) {
@@ -61,6 +61,13 @@ class DnsEngineTest {
         DnsStats nx = only(stats, "nx.test", "AAAA");
         assertEquals(Map.of("NXDOMAIN", 1L, "SERVFAIL", 1L, "REFUSED", 1L, "OTHER", 1L), nx.rcodes());
         assertEquals(4, nx.queries());
+        assertEquals(new org.cartograph.flow.DnsLatency(2, 6000, ok.latencyP50Micros(), ok.latencyP99Micros()),
+                ok.successLatency(), "only NOERROR answers: the split equals the whole");
+        assertEquals(org.cartograph.flow.DnsLatency.NONE, ok.failureLatency());
+        assertEquals(4, nx.failureLatency().count());
+        assertEquals(4000, nx.failureLatency().sumMicros());
+        assertEquals(1000, nx.failureLatency().p99Micros());
+        assertEquals(org.cartograph.flow.DnsLatency.NONE, nx.successLatency());
         assertEquals(List.of("ok.test"), reverse.lookup(0, IpAddress.parse("192.0.2.9").low(), 3 * MS));
         assertTrue(e.collect().isEmpty(), "collect starts a new interval");
     }

@@ -46,7 +46,7 @@ public final class DnsFuzz {
     public static Result run(long n, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         DnsEngine engine = new DnsEngine(new DnsSettings(true, true, 5_000_000L, MAX_STATS, MAX_PENDING, true,
-                new int[0], new int[] {53}, REVERSE, 1_000_000_000L), new ReverseCache(REVERSE, 1_000_000_000L));
+                new int[0], new int[] {53}, REVERSE, 1_000_000_000L, 64), new ReverseCache(REVERSE, 1_000_000_000L));
         List<byte[]> seeds = seeds();
         byte[] buf = new byte[2048];
         long now = 0;
@@ -120,6 +120,7 @@ public final class DnsFuzz {
         byte[] cnameResponse = Packets.msg().header(3, 0x8180, 1, 2, 0, 0).name("www.example.com").u16(1).u16(1)
                 .u16(0xC00C).u16(5).u16(1).u32(60).u16(6).u8(3).bytes("cdn".getBytes()).u16(0xC010)
                 .u16(0xC02D).u16(1).u16(1).u32(60).u16(4).bytes(new byte[] {(byte) 192, 0, 2, 44}).build();
+        byte[] split = Packets.framed(Packets.response(6, "a.example", 1, 0, 60, "192.0.2.6", "192.0.2.7"));
         return List.of(
                 Packets.udp("10.0.0.2", 40000, "10.0.0.1", 53, Packets.query(1, "www.example.com", 1)),
                 Packets.udp("10.0.0.1", 53, "10.0.0.2", 40000,
@@ -129,6 +130,12 @@ public final class DnsFuzz {
                 Packets.udp("10.0.0.1", 53, "10.0.0.2", 40002, Packets.response(4, "nx.example", 1, 3, 0)),
                 Packets.udp("10.0.0.1", 53, "10.0.0.2", 40003, cnameResponse),
                 Packets.tcp("10.0.0.2", 40004, "10.0.0.1", 53, Packets.query(5, "tcp.example", 16)),
-                Packets.tcp("10.0.0.1", 53, "10.0.0.2", 40004, Packets.response(5, "tcp.example", 16, 0, 0)));
+                Packets.tcp("10.0.0.1", 53, "10.0.0.2", 40004, Packets.response(5, "tcp.example", 16, 0, 0)),
+                Packets.segment("10.0.0.2", 40005, "10.0.0.1", 53, 99, 0x02, new byte[0]),
+                Packets.segment("10.0.0.2", 40005, "10.0.0.1", 53, 100, 0x18,
+                        Packets.framed(Packets.query(6, "a.example", 1), Packets.query(7, "b.example", 28))),
+                Packets.segment("10.0.0.1", 53, "10.0.0.2", 40005, 500, 0x18, java.util.Arrays.copyOfRange(split, 0, 20)),
+                Packets.segment("10.0.0.1", 53, "10.0.0.2", 40005, 520, 0x19,
+                        java.util.Arrays.copyOfRange(split, 20, split.length)));
     }
 }

@@ -55,7 +55,7 @@ public class DnsParseBenchmark {
                     Packets.response(i, name, 1, i % 7 == 0 ? 3 : 0, 60, "192.0.2." + (i % 250)));
         }
         engine = new DnsEngine(new DnsSettings(true, true, 15_000_000_000L, 20_000, 16_384, false, new int[0],
-                new int[] {53}, 100_000, 300_000_000_000L), new ReverseCache(100_000, 300_000_000_000L));
+                new int[] {53}, 100_000, 300_000_000_000L, 1024), new ReverseCache(100_000, 300_000_000_000L));
     }
 
     @Benchmark

@@ -142,7 +142,9 @@ class DnsParserTest {
         assertEquals(PacketDecoder.OK, d.decode(v6, v6.length));
         assertTrue(d.tcp);
         assertEquals(IpAddress.parse("fd00::1"), new IpAddress(d.srcHigh, d.srcLow));
-        assertEquals(DnsParser.OK, parser.parse(v6, d.payloadOffset, d.payloadLength, msg));
+        assertEquals(2 + q.length, d.payloadLength, "a TCP payload is the segment's, length prefix included");
+        assertEquals(0x18, d.tcpFlags);
+        assertEquals(DnsParser.OK, parser.parse(v6, d.payloadOffset + 2, d.payloadLength - 2, msg));
         assertEquals("x.example", msg.nameString());
         byte[] frag = v4.clone();
         frag[6] = 0x20;

@@ -34,6 +34,7 @@ public final class NetnsTool {
         switch (args[0]) {
             case "query" -> System.out.println(query(args[1], Integer.parseInt(args[2]), args[3],
                     DnsNames.typeNumber(args[4]), args[5].equals("tcp")));
+            case "pipeline" -> System.out.println(pipeline(args[1], Integer.parseInt(args[2]), args[3], args[4]));
             case "connect" -> {
                 String r = query(args[1], 53, args[2], 1, false);
                 String addr = r.substring(r.indexOf("addresses=") + 10).split(",")[0];
@@ -53,6 +54,39 @@ public final class NetnsTool {
                 }
             }
             default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    /**
+     * Two A queries over one TCP connection, written so that the first one's length prefix travels
+     * alone and its rest shares a segment with the whole second query (TCP_NODELAY: the first
+     * write leaves before the second is made); reads both answers.
+     *
+     * @return the two rcodes, {@code rcodes=R1,R2}
+     */
+    static String pipeline(String server, int port, String first, String second) throws Exception {
+        byte[] both = Packets.framed(Packets.query(1, first, 1), Packets.query(2, second, 1));
+        try (Socket s = new Socket()) {
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(server, port), 3000);
+            s.setSoTimeout(3000);
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(both, 0, 2);
+            out.flush();
+            out.write(both, 2, both.length - 2);
+            out.flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            int[] rcodes = new int[3];
+            for (int i = 0; i < 2; i++) {
+                byte[] answer = new byte[in.readUnsignedShort()];
+                in.readFully(answer);
+                DnsMessage m = new DnsMessage();
+                if (new DnsParser().parse(answer, 0, answer.length, m) != DnsParser.OK) {
+                    return "error";
+                }
+                rcodes[m.id()] = m.rcode();
+            }
+            return "rcodes=" + rcodes[1] + "," + rcodes[2];
         }
     }
 

@@ -101,6 +101,30 @@ final class Packets {
         return ip(src, dst, 6, l4);
     }
 
+    /** A TCP segment with the given sequence number, flags (FIN 1, SYN 2, RST 4, PSH 8, ACK 16) and raw payload. */
+    static byte[] segment(String src, int sport, String dst, int dport, int seq, int flags, byte[] payload) {
+        byte[] l4 = new byte[20 + payload.length];
+        put16(l4, 0, sport);
+        put16(l4, 2, dport);
+        put16(l4, 4, seq >>> 16);
+        put16(l4, 6, seq);
+        l4[12] = 0x50;
+        l4[13] = (byte) flags;
+        System.arraycopy(payload, 0, l4, 20, payload.length);
+        return ip(src, dst, 6, l4);
+    }
+
+    /** @return the messages, each behind its 2-byte length, one after the other (a TCP byte stream) */
+    static byte[] framed(byte[]... messages) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] m : messages) {
+            out.write(m.length >>> 8);
+            out.write(m.length);
+            out.writeBytes(m);
+        }
+        return out.toByteArray();
+    }
+
     static byte[] ip(String src, String dst, int proto, byte[] l4) {
         byte[] s = IpAddress.parse(src).toBytes();
         byte[] d = IpAddress.parse(dst).toBytes();

@@ -13,6 +13,7 @@ final class TestConfig implements DnsMonitorComponent.Config {
     String[] types = {};
     int[] ports = {53};
     int maxPending = 65536;
+    int maxTcpStreams = 1024;
     int refreshS = 1;
 
     @Override
@@ -78,5 +79,10 @@ final class TestConfig implements DnsMonitorComponent.Config {
     @Override
     public int dns_namespace_refresh_in_s() {
         return refreshS;
+    }
+
+    @Override
+    public int dns_tcp_max_streams() {
+        return maxTcpStreams;
     }
 }

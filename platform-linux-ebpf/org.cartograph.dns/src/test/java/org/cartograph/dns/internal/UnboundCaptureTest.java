@@ -40,6 +40,7 @@ class UnboundCaptureTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Pattern DIG_STATUS = Pattern.compile("status: (\\w+)");
+    private static final int BIG_RECORDS = 150;
     private static final Pattern DIG_TIME = Pattern.compile("Query time: (\\d+) msec");
 
     @TempDir
@@ -56,6 +57,11 @@ class UnboundCaptureTest {
         long timeouts;
         long latencySum;
         long lastP50;
+        long successCount;
+        long successSum;
+        long failureCount;
+        long failureSum;
+        long lastFailureP50;
         IpAddress client;
         IpAddress server;
         final Map<String, Long> rcodes = new LinkedHashMap<>();
@@ -90,11 +96,13 @@ class UnboundCaptureTest {
                 "  local-zone: \".\" static",
                 "  local-zone: \"ok.test.\" static",
                 "  local-data: \"www.ok.test. 300 IN A " + hosts.ipA() + "\"",
+                "  local-data: \"split.ok.test. 300 IN A " + hosts.ipA() + "\"",
                 "  local-data: \"www6.ok.test. 300 IN AAAA " + hosts.ip6A() + "\"",
                 "  local-data: \"tcp.ok.test. 300 IN TXT hello\"",
                 "  local-data: \"java.ok.test. 300 IN A " + hosts.ipA() + "\"",
                 "  local-data: \"java6.ok.test. 300 IN AAAA " + hosts.ip6A() + "\"",
                 "  local-data: \"api.ok.test. 120 IN A " + extraA + "\"",
+                bigZone(),
                 "  local-zone: \"nx.test.\" static",
                 "  local-zone: \"refused.test.\" refuse",
                 "  local-zone: \"servfail.test.\" transparent",
@@ -104,6 +112,7 @@ class UnboundCaptureTest {
                 "remote-control:",
                 "  control-enable: no",
                 ""));
+        segmentSmall();
         hosts.spawn(hosts.a(), dir.resolve("unbound.log"), "unbound", "-d", "-c", conf.toString());
         hosts.exec(hosts.a(), "iptables", "-A", "INPUT", "-p", "udp", "--dport", "5300", "-j", "DROP").ok();
         Await.until(WAIT, "unbound answers", () -> dig(hosts.ipA(), "www.ok.test", "A").contains("NOERROR"));
@@ -117,6 +126,32 @@ class UnboundCaptureTest {
         namespaces.put(TestHosts.inode(hosts.b()), Path.of("/var/run/netns", hosts.b()));
         monitor = new DnsMonitorComponent(c, () -> namespaces);
         Await.until(WAIT, "sockets in three namespaces", () -> counter("namespaces_watched") == 3);
+    }
+
+    /** {@value #BIG_RECORDS} A records for big.ok.test: an answer of about 2.5 KB. */
+    private static String bigZone() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < BIG_RECORDS; i++) {
+            sb.append(sb.isEmpty() ? "" : "\n").append("  local-data: \"big.ok.test. 300 IN A 10.99.")
+                    .append(i / 200).append('.').append(i % 200 + 1).append('"');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Makes TCP cut what it sends between the two hosts into real segments of at most 500 bytes: the
+     * client advertises that MSS towards the server, and neither veth end accepts GSO super-packets
+     * (a packet socket would otherwise see one large segment).
+     */
+    private static void segmentSmall() {
+        for (String ns : new String[] {hosts.a(), hosts.b()}) {
+            String link = hosts.exec(ns, "ip", "-o", "link", "show", "type", "veth").ok().stdout();
+            String dev = link.substring(link.indexOf(':') + 1, link.indexOf('@')).strip();
+            hosts.exec(ns, "ip", "link", "set", "dev", dev, "gso_max_segs", "1").ok();
+            if (ns.equals(hosts.b())) {
+                hosts.exec(ns, "ip", "route", "add", hosts.ipA() + "/32", "dev", dev, "advmss", "500").ok();
+            }
+        }
     }
 
     @AfterAll
@@ -164,6 +199,13 @@ class UnboundCaptureTest {
             t.latencySum += s.latencySumMicros();
             if (!s.rcodes().isEmpty()) {
                 t.lastP50 = s.latencyP50Micros();
+            }
+            t.successCount += s.successLatency().count();
+            t.successSum += s.successLatency().sumMicros();
+            t.failureCount += s.failureLatency().count();
+            t.failureSum += s.failureLatency().sumMicros();
+            if (s.failureLatency().count() > 0) {
+                t.lastFailureP50 = s.failureLatency().p50Micros();
             }
             t.client = s.client();
             t.server = s.server();
@@ -246,6 +288,53 @@ class UnboundCaptureTest {
         assertEquals(IpAddress.parse(hosts.ip6B()), awaitKey("java6.ok.test", "AAAA", 1, 1, 0).client);
         assertTrue(monitor.namesOf(IpAddress.parse(hosts.ip6A())).contains("java6.ok.test"),
                 "AAAA answers fill the reverse cache");
+    }
+
+    @Test
+    void dnsOverTcpIsReassembledAcrossSegmentsAndPipelinedQueries() {
+        long before = counter("tcp_reassembled_messages");
+        String big = dig(hosts.ipA(), "big.ok.test", "A", "+tcp");
+        assertTrue(big.contains("status: NOERROR") && big.contains("ANSWER: " + BIG_RECORDS), big);
+        Matcher size = Pattern.compile("MSG SIZE  rcvd: (\\d+)").matcher(big);
+        assertTrue(size.find() && Integer.parseInt(size.group(1)) > 2000, "an answer of several segments: " + big);
+        digExpect(hosts.ipA(), "big.ok.test", "A", "NOERROR", "+tcp");
+        digExpect(hosts.ipA(), "t.nx.test", "A", "NXDOMAIN", "+tcp");
+        assertEquals("rcodes=0,3", java(hosts.b(), "pipeline", hosts.ipA(), "53", "tcp.ok.test", "p.nx.test"));
+
+        Totals t = awaitKey("big.ok.test", "A", 2, 2, 0);
+        assertEquals(Map.of("NOERROR", 2L), t.rcodes);
+        assertEquals(2, t.successCount);
+        assertEquals(Map.of("NXDOMAIN", 1L), awaitKey("t.nx.test", "A", 1, 1, 0).rcodes);
+        assertEquals(Map.of("NXDOMAIN", 1L), awaitKey("p.nx.test", "A", 1, 1, 0).rcodes);
+        assertTrue(counter("tcp_reassembled_messages") >= before + 3,
+                "both big answers and the pipelined query were reassembled: " + monitor.status());
+        assertEquals(0L, counter("malformed"), monitor.status().toString());
+        long named = java.util.stream.IntStream.range(0, BIG_RECORDS).filter(i -> monitor.namesOf(
+                IpAddress.parse("10.99." + i / 200 + "." + (i % 200 + 1))).contains("big.ok.test")).count();
+        assertTrue(named >= DnsMessage.MAX_ADDRESSES, "the reassembled answers' addresses (as many as kept per "
+                + "answer) reached the reverse cache: " + named);
+    }
+
+    @Test
+    void successAndFailureLatenciesLandInTheirOwnSets() {
+        long ok = digExpect(hosts.ipA(), "split.ok.test", "A", "NOERROR");
+        ok += digExpect(hosts.ipA(), "split.ok.test", "A", "NOERROR");
+        digExpect(hosts.ipA(), "split.nx.test", "A", "NXDOMAIN");
+        digExpect(hosts.ipA(), "split.refused.test", "A", "REFUSED");
+
+        Totals good = awaitKey("split.ok.test", "A", 2, 2, 0);
+        assertEquals(2, good.successCount);
+        assertEquals(0, good.failureCount);
+        assertEquals(good.latencySum, good.successSum);
+        assertWireLatency(ok * 1000, 2, good.successSum, "NOERROR latency");
+        Totals nx = awaitKey("split.nx.test", "A", 1, 1, 0);
+        assertEquals(0, nx.successCount);
+        assertEquals(1, nx.failureCount);
+        assertEquals(nx.latencySum, nx.failureSum);
+        Totals refused = awaitKey("split.refused.test", "A", 1, 1, 0);
+        assertEquals(1, refused.failureCount);
+        assertEquals(0, refused.successCount);
+        assertTrue(refused.failureSum > 0 && refused.lastFailureP50 > 0, "REFUSED latency measured");
     }
 
     @Test

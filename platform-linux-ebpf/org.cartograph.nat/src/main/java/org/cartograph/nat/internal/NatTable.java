@@ -13,9 +13,12 @@ import org.cartograph.linux.netlink.ConntrackEntry;
 /**
  * Translated conntrack entries only: for each, the connection as either end's socket sees it
  * (original tuple seen from the initiator, reply tuple seen from the translated end) → the tuple
- * on the other side of the translation. Bounded at {@code maxEntries} conntrack entries: a full
- * table evicts an arbitrary entry (counted). Written by the conntrack thread, read by the pipeline
- * thread; lookups take no lock.
+ * on the other side of the translation. A socket's own namespace is looked up first; when it holds
+ * no translation, the tuple is looked up in every namespace, because NAT often happens in another
+ * one than the sockets' (a router namespace, the host's for containers behind MASQUERADE) — unless
+ * two namespaces hold the same tuple, which then stays untranslated rather than guessed. Bounded at
+ * {@code maxEntries} conntrack entries: a full table evicts an arbitrary entry (counted). Written by
+ * the conntrack thread, read by the pipeline thread; lookups take no lock.
  */
 final class NatTable {
 
@@ -46,7 +49,13 @@ final class NatTable {
     private final Map<Tuple, Entry> byOriginal = new ConcurrentHashMap<>();
     /** Both orientations → entry, for lookups. */
     private final Map<Tuple, Entry> lookup = new ConcurrentHashMap<>();
+    /** Both orientations without their namespace (netns {@link #ANY}) → entry, or {@link #AMBIGUOUS}. */
+    private final Map<Tuple, Entry> anyNetns = new ConcurrentHashMap<>();
     private final AtomicLong evictions = new AtomicLong();
+    /** The namespace of the tuples in {@link #anyNetns}. */
+    private static final long ANY = -1;
+    /** Marks a tuple translated in more than one namespace. */
+    private static final Entry AMBIGUOUS = new Entry(null, null, null, null);
 
     NatTable(int maxEntries) {
         this.maxEntries = Math.max(1, maxEntries);
@@ -105,6 +114,13 @@ final class NatTable {
         byOriginal.put(original, entry);
         lookup.put(original, entry);
         lookup.put(reply, entry);
+        anyNetns.merge(anywhere(original), entry, (was, now) -> was == now ? was : AMBIGUOUS);
+        anyNetns.merge(anywhere(reply), entry, (was, now) -> was == now ? was : AMBIGUOUS);
+    }
+
+    private static Tuple anywhere(Tuple t) {
+        return new Tuple(ANY, t.protocol(), t.localHigh(), t.localLow(), t.localPort(), t.remoteHigh(), t.remoteLow(),
+                t.remotePort());
     }
 
     /**
@@ -151,11 +167,17 @@ final class NatTable {
         byOriginal.remove(e.original, e);
         lookup.remove(e.original, e);
         lookup.remove(e.reply, e);
+        for (Tuple t : new Tuple[] {anywhere(e.original), anywhere(e.reply)}) {
+            if (!anyNetns.remove(t, e)) {
+                anyNetns.remove(t, AMBIGUOUS);
+            }
+        }
     }
 
     /**
      * @param key a connection as its local socket sees it (netns must be the socket's namespace)
-     * @return the tuple on the other side of the translation, or null if not translated
+     * @return the tuple on the other side of the translation (its netns is the namespace whose
+     *         conntrack translated it), or null if not translated
      */
     ConnectionKey translate(ConnectionKey key) {
         IpAddress l = key.localAddress();
@@ -163,9 +185,14 @@ final class NatTable {
         Tuple t = new Tuple(key.netns(), key.protocol() == Protocol.TCP ? 6 : 17, l.high(), l.low(), key.localPort(),
                 r.high(), r.low(), key.remotePort());
         Entry e = lookup.get(t);
-        if (e == null) {
+        if (e != null) {
+            return e.original.equals(t) ? e.originalTranslated : e.replyTranslated;
+        }
+        Tuple any = anywhere(t);
+        e = anyNetns.get(any);
+        if (e == null || e == AMBIGUOUS) {
             return null;
         }
-        return e.original.equals(t) ? e.originalTranslated : e.replyTranslated;
+        return anywhere(e.original).equals(any) ? e.originalTranslated : e.replyTranslated;
     }
 }

@@ -77,8 +77,28 @@ class ConntrackWatcherTest {
         ct.read(dnat(new CtMessages(), 40000, BACKEND).buffer(), x -> table.put(7, x, 1));
         assertEquals(key(CLIENT, 40000, BACKEND, 8080), table.translate(key(CLIENT, 40000, VIP, 80)));
         assertEquals(key(VIP, 80, CLIENT, 40000), table.translate(key(BACKEND, 8080, CLIENT, 40000)));
-        assertNull(table.translate(new ConnectionKey(Protocol.TCP, IpAddress.ofV4(CLIENT), 40000, IpAddress.ofV4(VIP),
-                80, 8)), "another namespace");
+    }
+
+    @Test
+    void aTranslationInAnotherNamespaceAppliesUnlessTwoNamespacesHoldTheTuple() throws Exception {
+        NatTable table = new NatTable(10);
+        Conntrack ct = new Conntrack();
+        ct.read(dnat(new CtMessages(), 40000, BACKEND).buffer(), x -> table.put(7, x, 1));
+        ConnectionKey fromOther = new ConnectionKey(Protocol.TCP, IpAddress.ofV4(CLIENT), 40000, IpAddress.ofV4(VIP),
+                80, 8);
+        ConnectionKey translated = table.translate(fromOther);
+        assertEquals(IpAddress.ofV4(BACKEND), translated.remoteAddress());
+        assertEquals(7, translated.netns(), "the namespace that translated (a router, the host)");
+        assertEquals(key(VIP, 80, CLIENT, 40000), table.translate(new ConnectionKey(Protocol.TCP,
+                IpAddress.ofV4(BACKEND), 8080, IpAddress.ofV4(CLIENT), 40000, 9)), "the translated end, elsewhere");
+        ct.read(dnat(new CtMessages(), 40000, BACKEND).buffer(), x -> table.put(9, x, 1));
+        assertNull(table.translate(fromOther), "held by namespaces 7 and 9: not guessed");
+        assertEquals(9, table.translate(new ConnectionKey(Protocol.TCP, IpAddress.ofV4(CLIENT), 40000,
+                IpAddress.ofV4(VIP), 80, 9)).netns(), "a namespace's own entry comes first");
+        table.forget(9);
+        table.forget(7);
+        assertNull(table.translate(fromOther));
+        assertEquals(0, table.size());
     }
 
     @Test

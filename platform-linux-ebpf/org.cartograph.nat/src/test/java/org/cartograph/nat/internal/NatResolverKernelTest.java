@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,7 @@ import org.cartograph.flow.Protocol;
 import org.cartograph.linux.netlink.internal.ffm.NativeNetlinkOpener;
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.testkit.Await;
+import org.cartograph.testkit.Cmd;
 import org.cartograph.testkit.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,16 +29,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * NAT resolution against the real kernel: iptables DNAT and REDIRECT inside a test namespace; the
- * annotated flow's {@code nat} tuple must match {@code conntrack -L} in that namespace. Started
- * once for the class.
+ * NAT resolution against the real kernel: iptables DNAT and REDIRECT inside a test namespace, SNAT
+ * to a second address of that namespace, ip6tables DNAT, and MASQUERADE in a router namespace
+ * (b) between the client (a) and a third namespace (c); the annotated flow's {@code nat} tuple
+ * must match {@code conntrack -L} in the namespace that translated. Started once for the class.
  */
 class NatResolverKernelTest {
 
     private static final String SERVER = """
             import socket, sys, threading
-            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind(('0.0.0.0', int(sys.argv[1]))); s.listen(16)
+            s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+            s.bind(('::', int(sys.argv[1]))); s.listen(16)
             print('ready', flush=True)
             def hold(c):
                 while c.recv(4096): pass
@@ -58,7 +62,14 @@ class NatResolverKernelTest {
     static NativeNetlinkOpener opener;
     static NatResolver resolver;
     static long nsA;
+    static long nsB;
+    static long nsC;
     static String vip;
+    static String vip6;
+    static String snatAddress;
+    static String routerC;
+    static String ipC;
+    static String c;
 
     @BeforeAll
     static void start() throws Exception {
@@ -69,14 +80,60 @@ class NatResolverKernelTest {
                 "DNAT", "--to-destination", hosts.ipB() + ":7000").ok();
         hosts.exec(hosts.a(), "iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", hosts.ipB(), "--dport",
                 "9090", "-j", "REDIRECT", "--to-ports", "7070").ok();
+        vip6 = hosts.ip6A().replace("::1", "::99");
+        hosts.exec(hosts.a(), "ip6tables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-d", vip6, "--dport", "80", "-j",
+                "DNAT", "--to-destination", "[" + hosts.ip6B() + "]:7000").ok();
+        snatAddress = hosts.ipA().substring(0, hosts.ipA().lastIndexOf('.')) + ".50";
+        String devA = veth(hosts.a());
+        hosts.exec(hosts.a(), "ip", "addr", "add", snatAddress + "/24", "dev", devA).ok();
+        hosts.exec(hosts.a(), "iptables", "-t", "nat", "-A", "POSTROUTING", "-p", "tcp", "-d", hosts.ipB(), "--dport",
+                "7002", "-j", "SNAT", "--to-source", snatAddress).ok();
+        router();
         Path server = TestHosts.script(dir, "server.py", SERVER);
         hosts.spawn(hosts.b(), dir.resolve("b.log"), "python3", server.toString(), "7000");
+        hosts.spawn(hosts.b(), dir.resolve("b2.log"), "python3", server.toString(), "7002");
         hosts.spawn(hosts.a(), dir.resolve("a.log"), "python3", server.toString(), "7070");
-        Await.until(Duration.ofSeconds(20), "servers ready",
-                () -> read(dir.resolve("b.log")).contains("ready") && read(dir.resolve("a.log")).contains("ready"));
+        hosts.spawn(c, dir.resolve("c.log"), "python3", server.toString(), "7003");
+        Await.until(Duration.ofSeconds(20), "servers ready", () -> read(dir.resolve("b.log")).contains("ready")
+                && read(dir.resolve("a.log")).contains("ready") && read(dir.resolve("b2.log")).contains("ready")
+                && read(dir.resolve("c.log")).contains("ready"));
         opener = new NativeNetlinkOpener();
         resolver = new NatResolver(new TestConfig(true, 1000, true, 1 << 20), opener);
         Await.until(Duration.ofSeconds(20), "conntrack tables read", resolver::synced);
+    }
+
+    /** @return the name of the veth interface inside a namespace made by {@link TestHosts} */
+    private static String veth(String ns) {
+        String link = hosts.exec(ns, "ip", "-o", "link", "show", "type", "veth").ok().stdout();
+        return link.substring(link.indexOf(':') + 1, link.indexOf('@')).strip();
+    }
+
+    /**
+     * Namespace c behind router b: a veth pair b–c on 10.211.N.0/24, forwarding and MASQUERADE out of
+     * that link in b, and a route from a to c through b.
+     */
+    private static void router() {
+        String tag = hosts.a().substring(3);
+        c = "cgc" + tag;
+        String octet = hosts.ipA().split("\\.")[2];
+        routerC = "10.211." + octet + ".1";
+        ipC = "10.211." + octet + ".2";
+        String vr = "vr" + tag;
+        String vc = "vc" + tag;
+        Cmd.ok("ip", "netns", "add", c);
+        nsC = TestHosts.inode(c);
+        nsB = TestHosts.inode(hosts.b());
+        Cmd.ok("ip", "link", "add", vr, "type", "veth", "peer", "name", vc);
+        Cmd.ok("ip", "link", "set", vr, "netns", hosts.b());
+        Cmd.ok("ip", "link", "set", vc, "netns", c);
+        Cmd.ok("ip", "-n", hosts.b(), "addr", "add", routerC + "/24", "dev", vr);
+        Cmd.ok("ip", "-n", c, "addr", "add", ipC + "/24", "dev", vc);
+        Cmd.ok("ip", "-n", hosts.b(), "link", "set", vr, "up");
+        Cmd.ok("ip", "-n", c, "link", "set", vc, "up");
+        Cmd.ok("ip", "-n", c, "link", "set", "lo", "up");
+        hosts.exec(hosts.b(), "sysctl", "-q", "-w", "net.ipv4.ip_forward=1").ok();
+        hosts.exec(hosts.b(), "iptables", "-t", "nat", "-A", "POSTROUTING", "-o", vr, "-j", "MASQUERADE").ok();
+        hosts.exec(hosts.a(), "ip", "route", "add", "10.211." + octet + ".0/24", "via", hosts.ipB()).ok();
     }
 
     @AfterAll
@@ -89,6 +146,11 @@ class NatResolverKernelTest {
         }
         if (hosts != null) {
             hosts.close();
+        }
+        if (c != null) {
+            Cmd.run(List.of("ip", "netns", "pids", c)).stdout().lines()
+                    .forEach(pid -> Cmd.run(List.of("kill", "-9", pid.strip())));
+            Cmd.run(List.of("ip", "netns", "del", c));
         }
     }
 
@@ -109,15 +171,24 @@ class NatResolverKernelTest {
     }
 
     private static Flow flow(String local, int localPort, String remote, int remotePort) {
+        return flow(nsA, local, localPort, remote, remotePort);
+    }
+
+    private static Flow flow(long netns, String local, int localPort, String remote, int remotePort) {
         ConnectionKey key = new ConnectionKey(Protocol.TCP, IpAddress.parse(local), localPort, IpAddress.parse(remote),
-                remotePort, nsA);
+                remotePort, netns);
         return new Flow(key, 0, 0, "", 0, Direction.OUTGOING, false, true, false, false, ConnectionStats.ZERO,
                 ConnectionStats.ZERO, null, null, null, null);
     }
 
     /** @return the reply tuple of the conntrack entry in namespace a, as (src, sport, dst, dport) */
     private static String[] conntrackReply(String origDport, int origSport) {
-        String out = hosts.exec(hosts.a(), "conntrack", "-L", "-p", "tcp", "--orig-port-dst", origDport,
+        return conntrackReply(hosts.a(), "ipv4", origDport, origSport);
+    }
+
+    /** @return the reply tuple of the conntrack entry in a namespace, as (src, sport, dst, dport) */
+    private static String[] conntrackReply(String ns, String family, String origDport, int origSport) {
+        String out = hosts.exec(ns, "conntrack", "-L", "-f", family, "-p", "tcp", "--orig-port-dst", origDport,
                 "--orig-port-src", Integer.toString(origSport)).ok().stdout();
         Matcher m = Pattern.compile("src=(\\S+) dst=(\\S+) sport=(\\d+) dport=(\\d+) .*?src=(\\S+) dst=(\\S+) "
                 + "sport=(\\d+) dport=(\\d+)").matcher(out);
@@ -161,6 +232,51 @@ class NatResolverKernelTest {
         assertEquals(IpAddress.parse(hosts.ipB()), proxy.nat().localAddress());
         assertEquals(9090, proxy.nat().localPort());
         assertEquals(port, proxy.nat().remotePort());
+    }
+
+    /** Asserts that the client's nat tuple is conntrack's reply tuple seen from the client, in namespace netns. */
+    private static void assertClientSide(ConnectionKey nat, String[] reply, long netns) {
+        assertEquals(IpAddress.parse(reply[2]), nat.localAddress());
+        assertEquals(Integer.parseInt(reply[3]), nat.localPort());
+        assertEquals(IpAddress.parse(reply[0]), nat.remoteAddress());
+        assertEquals(Integer.parseInt(reply[1]), nat.remotePort());
+        assertEquals(netns, nat.netns());
+    }
+
+    @Test
+    void ipv6DnatFlowCarriesTheTranslatedTupleOfConntrack() {
+        int port = connect(vip6, 80, "dnat6");
+        Flow annotated = awaitNat(flow(hosts.ip6A(), port, vip6, 80));
+        String[] reply = conntrackReply(hosts.a(), "ipv6", "80", port);
+        assertClientSide(annotated.nat(), reply, nsA);
+        assertEquals(IpAddress.parse(hosts.ip6B()), annotated.nat().remoteAddress());
+        assertEquals(7000, annotated.nat().remotePort());
+    }
+
+    @Test
+    void snatToAnotherAddressIsSeenFromBothEnds() {
+        int port = connect(hosts.ipB(), 7002, "snat");
+        Flow annotated = awaitNat(flow(hosts.ipA(), port, hosts.ipB(), 7002));
+        String[] reply = conntrackReply(hosts.a(), "ipv4", "7002", port);
+        assertClientSide(annotated.nat(), reply, nsA);
+        assertEquals(IpAddress.parse(snatAddress), annotated.nat().localAddress());
+        // the server in b sees the SNAT address; conntrack (in a) tells it the real client
+        Flow server = awaitNat(flow(nsB, hosts.ipB(), 7002, reply[2], Integer.parseInt(reply[3])));
+        assertEquals(IpAddress.parse(hosts.ipA()), server.nat().remoteAddress());
+        assertEquals(port, server.nat().remotePort());
+    }
+
+    @Test
+    void masqueradeInARouterNamespaceTranslatesBothEnds() {
+        int port = connect(ipC, 7003, "masq");
+        Flow annotated = awaitNat(flow(hosts.ipA(), port, ipC, 7003));
+        String[] reply = conntrackReply(hosts.b(), "ipv4", "7003", port);
+        assertClientSide(annotated.nat(), reply, nsB);
+        assertEquals(IpAddress.parse(routerC), annotated.nat().localAddress());
+        Flow server = awaitNat(flow(nsC, ipC, 7003, reply[2], Integer.parseInt(reply[3])));
+        assertEquals(IpAddress.parse(hosts.ipA()), server.nat().remoteAddress());
+        assertEquals(port, server.nat().remotePort());
+        assertEquals(IpAddress.parse(ipC), server.nat().localAddress());
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.cartograph.event.NetworkEvent;
 import org.cartograph.enrich.TagSet;
 import org.cartograph.flow.ConnectionKey;
 import org.cartograph.flow.ConnectionStats;
+import org.cartograph.flow.DnsLatency;
 import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
@@ -236,6 +237,17 @@ final class BatchEncoder {
         g.writeNumberField("p50", dns.latencyP50Micros());
         g.writeNumberField("p99", dns.latencyP99Micros());
         g.writeNumberField("sum", dns.latencySumMicros());
+        g.writeEndObject();
+        writeLatency(g, "success_latency_us", dns.successLatency());
+        writeLatency(g, "failure_latency_us", dns.failureLatency());
+    }
+
+    private static void writeLatency(JsonGenerator g, String field, DnsLatency latency) throws IOException {
+        g.writeObjectFieldStart(field);
+        g.writeNumberField("p50", latency.p50Micros());
+        g.writeNumberField("p99", latency.p99Micros());
+        g.writeNumberField("sum", latency.sumMicros());
+        g.writeNumberField("count", latency.count());
         g.writeEndObject();
     }
 }

@@ -37,7 +37,8 @@ class BatchEncoderTest {
             "tcp_failures", "nat", "dns_names", "tags");
 
     private static final List<String> DNS_FIELDS = List.of("type", "time", "interval_s", "host", "batch", "client",
-            "server", "domain", "query_type", "queries", "timeouts", "rcodes", "latency_us");
+            "server", "domain", "query_type", "queries", "timeouts", "rcodes", "latency_us", "success_latency_us",
+            "failure_latency_us");
 
     private final BatchEncoder encoder = new BatchEncoder();
 
@@ -113,8 +114,21 @@ class BatchEncoderTest {
         assertEquals("A", l.get("query_type").asText());
         assertEquals(3, l.get("queries").asLong());
         assertEquals(1, l.get("timeouts").asLong());
-        assertEquals(MAPPER.readTree("{\"NOERROR\":2}"), l.get("rcodes"));
+        assertEquals(MAPPER.readTree("{\"NOERROR\":2,\"NXDOMAIN\":1}"), l.get("rcodes"));
         assertEquals(MAPPER.readTree("{\"p50\":300,\"p99\":500,\"sum\":900}"), l.get("latency_us"));
+        assertEquals(MAPPER.readTree("{\"p50\":200,\"p99\":300,\"sum\":500,\"count\":2}"),
+                l.get("success_latency_us"));
+        assertEquals(MAPPER.readTree("{\"p50\":400,\"p99\":400,\"sum\":400,\"count\":1}"),
+                l.get("failure_latency_us"));
+    }
+
+    @Test
+    void dnsWithoutTheOutcomeSplitWritesEmptySplits() throws IOException {
+        JsonNode l = encode(Batches.batch(9, List.of(), List.of(Batches.dnsWithoutSplit()))).get(0);
+        assertEquals(DNS_FIELDS, fieldNames(l));
+        assertEquals(MAPPER.readTree("{\"p50\":300,\"p99\":500,\"sum\":900}"), l.get("latency_us"));
+        assertEquals(MAPPER.readTree("{\"p50\":0,\"p99\":0,\"sum\":0,\"count\":0}"), l.get("success_latency_us"));
+        assertEquals(MAPPER.readTree("{\"p50\":0,\"p99\":0,\"sum\":0,\"count\":0}"), l.get("failure_latency_us"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.cartograph.enrich.TagSet;
 import org.cartograph.flow.ConnectionKey;
 import org.cartograph.flow.ConnectionStats;
 import org.cartograph.flow.Direction;
+import org.cartograph.flow.DnsLatency;
 import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
@@ -34,6 +35,13 @@ final class Batches {
 
     /** @return a DNS statistic for example.com */
     static DnsStats dns() {
+        return new DnsStats(IpAddress.parse("10.0.0.1"), IpAddress.parse("10.0.0.53"), "example.com", "A", 3, 1,
+                Map.of("NOERROR", 2L, "NXDOMAIN", 1L), 900, 300, 500, new DnsLatency(2, 500, 200, 300),
+                new DnsLatency(1, 400, 400, 400));
+    }
+
+    /** @return a DNS statistic without the success/failure split (version 1.0 of the record) */
+    static DnsStats dnsWithoutSplit() {
         return new DnsStats(IpAddress.parse("10.0.0.1"), IpAddress.parse("10.0.0.53"), "example.com", "A", 3, 1,
                 Map.of("NOERROR", 2L), 900, 300, 500);
     }

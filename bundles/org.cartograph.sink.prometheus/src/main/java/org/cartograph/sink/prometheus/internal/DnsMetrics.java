@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.cartograph.flow.DnsLatency;
 import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.FlowBatch;
 
@@ -18,9 +19,11 @@ import io.prometheus.metrics.model.snapshots.Unit;
 /**
  * The DNS metrics, from {@link FlowBatch#dns()}: labels {@code dns_server} and {@code query_type},
  * plus {@code domain} when configured (off by default: domains are unbounded), capped by a
- * {@link SeriesLimiter}. Latency is exported as the sum of answer latencies (divide its rate by
- * the rate of responses for the mean) and the highest per-domain p99 of the last interval. Not
- * thread-safe: {@link #record} runs on the sink's thread.
+ * {@link SeriesLimiter}. Latency carries an {@code outcome} label: {@code success} (NOERROR),
+ * {@code failure} (any other rcode), or {@code unknown} for statistics without that split. It is
+ * exported as the sum of answer latencies (divide its rate by the rate of the matching responses
+ * for the mean) and the highest per-domain p50 and p99 of the last interval. Not thread-safe:
+ * {@link #record} runs on the sink's thread.
  */
 final class DnsMetrics {
 
@@ -30,25 +33,64 @@ final class DnsMetrics {
     private final Counter timeouts;
     private final Counter responses;
     private final Counter latency;
+    private final Gauge p50;
     private final Gauge p99;
     private final String[] values;
+
+    /** The latency data points of one label set and outcome. */
+    private final class Outcome {
+        final String[] labels;
+        final CounterDataPoint sumPoint;
+        final GaugeDataPoint p50Point;
+        final GaugeDataPoint p99Point;
+        long batch = -1;
+
+        Outcome(String[] series, String outcome) {
+            labels = Arrays.copyOf(series, series.length + 1);
+            labels[series.length] = outcome;
+            sumPoint = latency.labelValues(labels);
+            p50Point = p50.labelValues(labels);
+            p99Point = p99.labelValues(labels);
+        }
+
+        void record(long sequence, long sumMicros, long p50Micros, long p99Micros) {
+            if (sumMicros > 0) {
+                sumPoint.inc(sumMicros / 1e6);
+            }
+            double p = p99Micros / 1e6;
+            if (batch != sequence || p > p99Point.get()) {
+                p99Point.set(p);
+            }
+            double m = p50Micros / 1e6;
+            if (batch != sequence || m > p50Point.get()) {
+                p50Point.set(m);
+            }
+            batch = sequence;
+        }
+
+        void remove() {
+            latency.remove(labels);
+            p50.remove(labels);
+            p99.remove(labels);
+        }
+    }
 
     /** The data points of one label set. */
     private final class Series {
         final String[] labels;
         final CounterDataPoint queryPoint;
         final CounterDataPoint timeoutPoint;
-        final CounterDataPoint latencyPoint;
-        final GaugeDataPoint p99Point;
         final Map<String, CounterDataPoint> byRcode = new HashMap<>(4);
-        long p99Batch = -1;
+        final Map<String, Outcome> byOutcome = new HashMap<>(4);
 
         Series(List<String> key) {
             labels = key.toArray(String[]::new);
             queryPoint = queries.labelValues(labels);
             timeoutPoint = timeouts.labelValues(labels);
-            latencyPoint = latency.labelValues(labels);
-            p99Point = p99.labelValues(labels);
+        }
+
+        Outcome outcome(String outcome) {
+            return byOutcome.computeIfAbsent(outcome, o -> new Outcome(labels, o));
         }
 
         CounterDataPoint rcode(String rcode) {
@@ -62,8 +104,7 @@ final class DnsMetrics {
         void remove() {
             queries.remove(labels);
             timeouts.remove(labels);
-            latency.remove(labels);
-            p99.remove(labels);
+            byOutcome.values().forEach(Outcome::remove);
             List<String> prefix = List.of(labels);
             responses.removeIf(v -> v.subList(0, labels.length).equals(prefix));
         }
@@ -80,6 +121,8 @@ final class DnsMetrics {
                 : new String[] {"dns_server", "query_type"};
         String[] withRcode = Arrays.copyOf(names, names.length + 1);
         withRcode[names.length] = "rcode";
+        String[] withOutcome = Arrays.copyOf(names, names.length + 1);
+        withOutcome[names.length] = "outcome";
         values = new String[names.length];
         queries = Counter.builder().name("cartograph_dns_queries").help("DNS queries sent").labelNames(names)
                 .withoutExemplars().register(registry);
@@ -88,11 +131,16 @@ final class DnsMetrics {
         responses = Counter.builder().name("cartograph_dns_responses").help("DNS answers by response code")
                 .labelNames(withRcode).withoutExemplars().register(registry);
         latency = Counter.builder().name("cartograph_dns_response_time_seconds").unit(Unit.SECONDS)
-                .help("Sum of DNS answer latencies; divide its rate by that of cartograph_dns_responses_total")
-                .labelNames(names).withoutExemplars().register(registry);
+                .help("Sum of DNS answer latencies by outcome (success: NOERROR, failure: other rcodes); divide its "
+                        + "rate by that of the matching cartograph_dns_responses_total")
+                .labelNames(withOutcome).withoutExemplars().register(registry);
+        p50 = Gauge.builder().name("cartograph_dns_response_time_p50_seconds").unit(Unit.SECONDS)
+                .help("Highest per-domain median DNS answer latency by outcome of the last interval with answers")
+                .labelNames(withOutcome).withoutExemplars().register(registry);
         p99 = Gauge.builder().name("cartograph_dns_response_time_p99_seconds").unit(Unit.SECONDS)
-                .help("Highest per-domain 99th percentile DNS answer latency of the last interval with queries")
-                .labelNames(names).withoutExemplars().register(registry);
+                .help("Highest per-domain 99th percentile DNS answer latency by outcome of the last interval with "
+                        + "answers")
+                .labelNames(withOutcome).withoutExemplars().register(registry);
         limiter = new SeriesLimiter<>(limit, names.length, Series::new);
     }
 
@@ -117,13 +165,21 @@ final class DnsMetrics {
             if (d.timeouts() > 0) {
                 s.timeoutPoint.inc(d.timeouts());
             }
-            if (d.latencySumMicros() > 0) {
-                s.latencyPoint.inc(d.latencySumMicros() / 1e6);
-            }
-            double p = d.latencyP99Micros() / 1e6;
-            if (s.p99Batch != batch.sequence() || p > s.p99Point.get()) {
-                s.p99Point.set(p);
-                s.p99Batch = batch.sequence();
+            DnsLatency ok = d.successLatency();
+            DnsLatency failed = d.failureLatency();
+            if (ok.count() == 0 && failed.count() == 0) {
+                if (d.latencySumMicros() > 0) {
+                    s.outcome("unknown").record(batch.sequence(), d.latencySumMicros(), d.latencyP50Micros(),
+                            d.latencyP99Micros());
+                }
+            } else {
+                if (ok.count() > 0) {
+                    s.outcome("success").record(batch.sequence(), ok.sumMicros(), ok.p50Micros(), ok.p99Micros());
+                }
+                if (failed.count() > 0) {
+                    s.outcome("failure").record(batch.sequence(), failed.sumMicros(), failed.p50Micros(),
+                            failed.p99Micros());
+                }
             }
             d.rcodes().forEach((rcode, n) -> {
                 if (n > 0) {

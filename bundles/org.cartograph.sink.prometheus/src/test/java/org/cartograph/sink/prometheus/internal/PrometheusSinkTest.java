@@ -77,9 +77,27 @@ class PrometheusSinkTest {
         assertEquals(6, value(text, "cartograph_dns_queries_total", server, "query_type=\"A\""));
         assertEquals(2, value(text, "cartograph_dns_timeouts_total", server));
         assertEquals(4, value(text, "cartograph_dns_responses_total", server, "rcode=\"NOERROR\""));
-        assertEquals(0.0018, value(text, "cartograph_dns_response_time_seconds_total", server), 1e-9);
-        assertEquals(0.0005, value(text, "cartograph_dns_response_time_p99_seconds", server), 1e-9);
+        assertEquals(2, value(text, "cartograph_dns_responses_total", server, "rcode=\"NXDOMAIN\""));
+        String ok = "outcome=\"success\"";
+        String failed = "outcome=\"failure\"";
+        assertEquals(0.001, value(text, "cartograph_dns_response_time_seconds_total", server, ok), 1e-9);
+        assertEquals(0.0008, value(text, "cartograph_dns_response_time_seconds_total", server, failed), 1e-9);
+        assertEquals(0.0002, value(text, "cartograph_dns_response_time_p50_seconds", server, ok), 1e-9);
+        assertEquals(0.0003, value(text, "cartograph_dns_response_time_p99_seconds", server, ok), 1e-9);
+        assertEquals(0.0004, value(text, "cartograph_dns_response_time_p99_seconds", server, failed), 1e-9);
+        assertFalse(text.contains("outcome=\"unknown\""), text);
         assertFalse(text.contains("example.com"), "no domain label unless configured");
+    }
+
+    @Test
+    void dnsStatisticsWithoutTheOutcomeSplitKeepTheirLatencyUnderUnknown() {
+        sink = new PrometheusSink(TestConfig.defaults());
+        sink.record(Batches.batch(1, List.of(), List.of(Batches.dnsWithoutSplit("example.com"))));
+        String text = Expositions.text(sink, null);
+        String unknown = "outcome=\"unknown\"";
+        assertEquals(0.0009, value(text, "cartograph_dns_response_time_seconds_total", unknown), 1e-9);
+        assertEquals(0.0005, value(text, "cartograph_dns_response_time_p99_seconds", unknown), 1e-9);
+        assertFalse(text.contains("outcome=\"success\""), text);
     }
 
     @Test
