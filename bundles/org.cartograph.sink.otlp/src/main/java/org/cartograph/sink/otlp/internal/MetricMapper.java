@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.cartograph.enrich.TagSet;
+import org.cartograph.flow.DnsLatency;
 import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
@@ -39,6 +40,7 @@ final class MetricMapper {
 
     private static final AttributeKey<String> IO_DIRECTION = AttributeKey.stringKey("network.io.direction");
     private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("cartograph.dns.outcome");
 
     private static final Map<String, String> UNITS = Map.of("cartograph.network.io", "By",
             "cartograph.network.packet.count", "{packet}", "cartograph.tcp.retransmits", "{segment}",
@@ -119,6 +121,15 @@ final class MetricMapper {
         }
     }
 
+    /** Adds a summary point unless the latency counts no answer. */
+    private static void latencyPoint(List<SummaryPointData> out, long start, long end, Attributes a, DnsLatency l) {
+        if (l.count() > 0) {
+            out.add(SummaryPointData.create(start, end, a, l.count(), l.sumMicros() / 1e6,
+                    List.of(ValueAtQuantile.create(0.5, l.p50Micros() / 1e6),
+                            ValueAtQuantile.create(0.99, l.p99Micros() / 1e6))));
+        }
+    }
+
     private static void dnsMetrics(Resource host, List<DnsStats> dns, long start, long end, List<MetricData> out) {
         Map<String, List<LongPointData>> m = new LinkedHashMap<>();
         List<SummaryPointData> latency = new ArrayList<>();
@@ -130,11 +141,15 @@ final class MetricMapper {
             point(m, "cartograph.dns.timeouts", start, end, a, d.timeouts());
             d.rcodes().forEach((rcode, n) -> point(m, "cartograph.dns.responses", start, end,
                     a.toBuilder().put("cartograph.dns.rcode", rcode).build(), n));
-            long answered = d.rcodes().values().stream().mapToLong(Long::longValue).sum();
-            if (answered > 0) {
-                latency.add(SummaryPointData.create(start, end, a, answered, d.latencySumMicros() / 1e6,
-                        List.of(ValueAtQuantile.create(0.5, d.latencyP50Micros() / 1e6),
-                                ValueAtQuantile.create(0.99, d.latencyP99Micros() / 1e6))));
+            DnsLatency ok = d.successLatency();
+            DnsLatency failed = d.failureLatency();
+            if (ok.count() + failed.count() > 0) {
+                latencyPoint(latency, start, end, a.toBuilder().put(OUTCOME, "success").build(), ok);
+                latencyPoint(latency, start, end, a.toBuilder().put(OUTCOME, "failure").build(), failed);
+            } else {
+                long answered = d.rcodes().values().stream().mapToLong(Long::longValue).sum();
+                latencyPoint(latency, start, end, a, new DnsLatency(answered, d.latencySumMicros(),
+                        d.latencyP50Micros(), d.latencyP99Micros()));
             }
         }
         m.forEach((name, points) -> out.add(sum(host, name, points)));

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+
+import org.cartograph.flow.DnsLatency;
+import org.cartograph.flow.DnsStats;
+import org.cartograph.flow.IpAddress;
 
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +78,19 @@ class MetricMapperTest {
         assertEquals(2, latency.getCount());
         assertEquals(0.0009, latency.getSum(), 1e-12);
         assertEquals(List.of(), new MetricMapper().map(Batches.batch(2, List.of(), List.of())));
+    }
+
+    @Test
+    void dnsLatencyIsSplitByOutcomeWhenTheProducerSplitsIt() {
+        DnsStats split = new DnsStats(IpAddress.parse("10.0.0.7"), IpAddress.parse("10.0.0.53"), "example.com", "A", 3,
+                0, Map.of("NOERROR", 2L, "NXDOMAIN", 1L), 1_500, 400, 900,
+                new DnsLatency(2, 600, 300, 300), new DnsLatency(1, 900, 900, 900));
+        var points = find(new MetricMapper().map(Batches.batch(1, List.of(), List.of(split))), "cartograph.dns.latency")
+                .getSummaryData().getPoints();
+        Map<String, Long> counts = new TreeMap<>();
+        points.forEach(p -> counts.put(p.getAttributes().get(AttributeKey.stringKey("cartograph.dns.outcome")),
+                p.getCount()));
+        assertEquals(Map.of("failure", 1L, "success", 2L), counts);
     }
 
     static MetricData find(List<MetricData> metrics, String name) {
