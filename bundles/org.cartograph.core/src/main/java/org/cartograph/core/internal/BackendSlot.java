@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * One capture backend as the pipeline holds it: its closed-connection buffer, its delta engine
  * and its life-cycle. Every method that touches the backend is synchronized, so the pipeline
  * thread's snapshot and a service unbind on another thread never overlap.
+ *
+ * <p>The buffer and the engine exist only while the backend is open: they are created just
+ * before it opens and released when it fails to open, goes on standby or closes for good, so a
+ * backend that never ran or waits on standby holds no memory for them. Their counters carry
+ * over from one buffer and engine to the next.
  */
 final class BackendSlot {
 
@@ -26,9 +31,15 @@ final class BackendSlot {
 
     private final CaptureBackend backend;
     private final CaptureSettings settings;
-    private final ClosedRing closed;
-    private final DeltaEngine engine;
+    private final int expireAfterIntervals;
     private final AtomicLong filtered = new AtomicLong();
+    private final AtomicLong closedDropped = new AtomicLong();
+    /** Guarded by this; null while the backend is not open. */
+    private ClosedRing closed;
+    /** Guarded by this; null while the backend is not open. */
+    private DeltaEngine engine;
+    /** Guarded by this: refused, expired and reset counts of the engines released so far. */
+    private final long[] released = new long[3];
     /** Guarded by this. */
     private boolean running;
     /** Guarded by this. */
@@ -41,8 +52,7 @@ final class BackendSlot {
     BackendSlot(CaptureBackend backend, CaptureSettings settings, int expireAfterIntervals) {
         this.backend = backend;
         this.settings = settings;
-        this.closed = new ClosedRing(settings.closedChannelSize());
-        this.engine = new DeltaEngine(settings.maxTrackedConnections(), expireAfterIntervals);
+        this.expireAfterIntervals = expireAfterIntervals;
         this.group = backend.group();
         this.preference = backend.preference();
     }
@@ -73,6 +83,7 @@ final class BackendSlot {
             backend.stop();
             backend.close();
             running = false;
+            release();
             LOG.info("capture backend {} on standby: a preferred backend of group {} runs", backend.name(), group);
         }
     }
@@ -87,8 +98,10 @@ final class BackendSlot {
         if (running || closedForGood) {
             return running;
         }
+        closed = new ClosedRing(settings.closedChannelSize(), closedDropped);
+        engine = new DeltaEngine(settings.maxTrackedConnections(), expireAfterIntervals);
         try {
-            backend.open(new Context(clock));
+            backend.open(new Context(clock, closed));
             backend.start();
             running = true;
             error = "";
@@ -99,6 +112,7 @@ final class BackendSlot {
             }
             error = String.valueOf(e.getMessage());
             backend.close();
+            release();
         }
         return running;
     }
@@ -150,7 +164,19 @@ final class BackendSlot {
             running = false;
         }
         backend.close();
+        release();
         LOG.info("capture backend {} stopped", backend.name());
+    }
+
+    /** Drops the buffer (with what it still holds) and the engine, keeping their counters. */
+    private void release() {
+        if (engine != null) {
+            released[0] += engine.refusedFull();
+            released[1] += engine.expired();
+            released[2] += engine.resets();
+        }
+        engine = null;
+        closed = null;
     }
 
     CaptureBackend backend() {
@@ -170,18 +196,33 @@ final class BackendSlot {
     }
 
     long closedDropped() {
-        return closed.dropped();
+        return closedDropped.get();
     }
 
+    /**
+     * @return connections tracked, refused because the engine was full, expired, counter resets,
+     *         filtered out, and the bytes the engine holds: zero tracked and zero bytes while no
+     *         engine exists, the other counts summed over every engine this slot has had
+     */
     synchronized long[] engineCounters() {
-        return new long[] {engine.size(), engine.refusedFull(), engine.expired(), engine.resets(), filtered.get()};
+        DeltaEngine e = engine;
+        return new long[] {e == null ? 0 : e.size(), released[0] + (e == null ? 0 : e.refusedFull()),
+                released[1] + (e == null ? 0 : e.expired()), released[2] + (e == null ? 0 : e.resets()),
+                filtered.get(), e == null ? 0 : e.memoryBytes()};
+    }
+
+    /** @return whether a closed-connection buffer and a delta engine exist now (while open) */
+    synchronized boolean holdsState() {
+        return engine != null || closed != null;
     }
 
     private final class Context implements CaptureContext {
         private final Clock clock;
+        private final ClosedRing buffer;
 
-        Context(Clock clock) {
+        Context(Clock clock, ClosedRing buffer) {
             this.clock = clock;
+            this.buffer = buffer;
         }
 
         @Override
@@ -196,7 +237,7 @@ final class BackendSlot {
 
         @Override
         public ClosedConnectionBuffer closedConnections() {
-            return closed;
+            return buffer;
         }
     }
 }

@@ -27,6 +27,7 @@ final class CaptureStatusView {
         counters.put("expired", engine[2]);
         counters.put("counter_resets", engine[3]);
         counters.put("filtered", engine[4]);
+        counters.put("tracker_memory_bytes", engine[5]);
         counters.put("dropped_closed_buffer_full", slot.closedDropped());
         cs.dropsByCause().forEach((cause, n) -> counters.put("dropped_" + cause, n));
         Map<String, String> attrs = new LinkedHashMap<>();

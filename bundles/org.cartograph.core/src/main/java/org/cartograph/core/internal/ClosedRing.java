@@ -7,14 +7,17 @@ import org.cartograph.capture.ClosedConnectionBuffer;
 import org.cartograph.capture.ConnectionView;
 
 /**
- * The bounded buffer a backend's closed connections wait in until the next interval. Slots are
- * preallocated {@link MutableConnection}s: offering copies fields, allocating nothing. Any thread
- * may offer; the pipeline thread drains. A full buffer refuses and counts.
+ * The bounded buffer a backend's closed connections wait in until the next interval. A slot's
+ * {@link MutableConnection} is created the first time the slot is used and reused after that,
+ * and an empty buffer starts over at slot 0: memory follows the most closed connections ever
+ * buffered at once (plus one reference per slot), not the capacity, and offering allocates
+ * nothing once the buffer has reached that peak. Any thread may offer; the pipeline thread
+ * drains. A full buffer refuses and counts.
  */
 final class ClosedRing implements ClosedConnectionBuffer {
 
     private final MutableConnection[] slots;
-    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong dropped;
     private final Object lock = new Object();
     private final MutableConnection reading = new MutableConnection();
     /** Guarded by {@link #lock}. */
@@ -22,14 +25,17 @@ final class ClosedRing implements ClosedConnectionBuffer {
     /** Guarded by {@link #lock}. */
     private int count;
 
-    ClosedRing(int capacity) {
+    /**
+     * @param capacity connections buffered at most
+     * @param dropped  counts refused connections; may outlive this buffer and be shared by the
+     *                 buffers that replace it
+     */
+    ClosedRing(int capacity, AtomicLong dropped) {
         if (capacity < 1) {
             throw new IllegalArgumentException("closed buffer capacity must be positive: " + capacity);
         }
-        slots = new MutableConnection[capacity];
-        for (int i = 0; i < capacity; i++) {
-            slots[i] = new MutableConnection();
-        }
+        this.slots = new MutableConnection[capacity];
+        this.dropped = dropped;
     }
 
     @Override
@@ -39,7 +45,16 @@ final class ClosedRing implements ClosedConnectionBuffer {
                 dropped.incrementAndGet();
                 return false;
             }
-            slots[(head + count) % slots.length].copyOf(closed);
+            if (count == 0) {
+                head = 0;
+            }
+            int i = (head + count) % slots.length;
+            MutableConnection slot = slots[i];
+            if (slot == null) {
+                slot = new MutableConnection();
+                slots[i] = slot;
+            }
+            slot.copyOf(closed);
             count++;
             return true;
         }
@@ -76,6 +91,17 @@ final class ClosedRing implements ClosedConnectionBuffer {
     @Override
     public int capacity() {
         return slots.length;
+    }
+
+    /** @return slots that hold a connection object, used at least once */
+    int allocated() {
+        synchronized (lock) {
+            int n = 0;
+            for (MutableConnection m : slots) {
+                n += m == null ? 0 : 1;
+            }
+            return n;
+        }
     }
 
     /** @return connections waiting now */

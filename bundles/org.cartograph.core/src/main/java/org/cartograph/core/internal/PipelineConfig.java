@@ -22,11 +22,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     boolean system_probe_enabled() default true;
 
     @AttributeDefinition(name = "Max tracked connections", min = "1",
-            description = "Connections tracked at once per backend (system_probe_config.max_tracked_connections); applies when a backend is next opened.")
+            description = "Connections tracked at once per backend (system_probe_config.max_tracked_connections); memory grows with the connections tracked, up to this bound; applies when a backend is next opened.")
     int max_tracked_connections() default 131072;
 
     @AttributeDefinition(name = "Closed channel size", min = "1",
-            description = "Closed connections buffered per backend between two intervals (system_probe_config.closed_channel_size); applies when a backend is next opened.")
+            description = "Closed connections buffered per backend between two intervals (system_probe_config.closed_channel_size); memory grows with the most buffered at once, up to this bound; applies when a backend is next opened.")
     int closed_channel_size() default 50000;
 
     @AttributeDefinition(name = "Collect TCP")

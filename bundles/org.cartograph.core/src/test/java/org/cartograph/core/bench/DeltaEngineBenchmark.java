@@ -29,8 +29,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * (counters grow, the engine computes its delta). Variants, measured side by side in one run:
  * the engine alone; the engine plus a roll-up of deltas by destination (address, port) into a
  * primitive hash table, as an aggregation by any destination tag does; and the engine plus
- * building the immutable flow records a batch carries. Run with {@code -prof gc} to see bytes
- * allocated per update ({@code gc.alloc.rate.norm}).
+ * building the immutable flow records a batch carries. {@code order}: updates come in the order
+ * the connections were first seen ({@code insertion}) or in a fixed random order
+ * ({@code shuffled}), as a kernel map iterated in hash order delivers them (the views are
+ * reallocated in that order, so only the engine's accesses are scattered). Run with
+ * {@code -prof gc} to see bytes allocated per update ({@code gc.alloc.rate.norm}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -44,6 +47,9 @@ public class DeltaEngineBenchmark {
 
     @Param({"100000"})
     int live;
+
+    @Param({"insertion", "shuffled"})
+    String order;
 
     MutableConnection[] connections;
     DeltaEngine engine;
@@ -67,6 +73,12 @@ public class DeltaEngineBenchmark {
             engine.update(c, (v, d) -> { });
         }
         engine.endInterval();
+        if (order.equals("shuffled")) {
+            java.util.Collections.shuffle(java.util.Arrays.asList(connections), new java.util.Random(42));
+            for (int i = 0; i < live; i++) {
+                connections[i] = new MutableConnection().copyOf(connections[i]);
+            }
+        }
     }
 
     private void interval(DeltaListener listener) {

@@ -131,6 +131,8 @@ class PipelineTest {
         assertFalse(netlink.open, "the fallback is closed on standby");
         assertEquals("true", status("capture.netlink").attributes().get("standby"));
         assertEquals(Health.OK, status("capture.netlink").health());
+        assertEquals(0L, status("capture.netlink").counters().get("tracker_memory_bytes"), "no engine on standby");
+        assertTrue(status("capture.ebpf").counters().get("tracker_memory_bytes") > 0);
         assertEquals(2, second.sequence());
     }
 
