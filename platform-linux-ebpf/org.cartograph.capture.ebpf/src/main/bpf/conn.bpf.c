@@ -112,12 +112,19 @@ static __always_inline void count_drop(__u32 cause)
         __sync_fetch_and_add(v, 1);
 }
 
-static __always_inline int wanted(struct sock *sk, __u16 *family, __u8 *proto)
+/*
+ * Reads a kernel field (CO-RE relocated either way): a tp_btf program's pointers have a BTF type the
+ * verifier knows, so the field is loaded directly; a classic tracepoint's pointer is only a number,
+ * read with bpf_probe_read_kernel. btf is a constant in every caller, so only one branch is compiled.
+ */
+#define RD(btf, src, field) ((btf) ? (src)->field : BPF_CORE_READ(src, field))
+
+static __always_inline int wanted(int btf, struct sock *sk, __u16 *family, __u8 *proto)
 {
-    __u16 f = BPF_CORE_READ(sk, __sk_common.skc_family);
+    __u16 f = RD(btf, sk, __sk_common.skc_family);
     if (f != AF_INET && f != AF_INET6)
         return 0;
-    __u16 p = BPF_CORE_READ(sk, sk_protocol);
+    __u16 p = RD(btf, sk, sk_protocol);
     if (p != IPPROTO_TCP && p != IPPROTO_UDP)
         return 0;
     *family = f;
@@ -125,34 +132,53 @@ static __always_inline int wanted(struct sock *sk, __u16 *family, __u8 *proto)
     return 1;
 }
 
-static __always_inline void fill_tuple(struct conn *c, struct sock *sk)
+/* The socket's tcp_sock view (NULL for UDP); a tp_btf program needs the helper to widen its BTF type. */
+static __always_inline struct tcp_sock *tcp_of(int btf, struct sock *sk, __u8 proto)
+{
+    if (proto != IPPROTO_TCP)
+        return 0;
+    return btf ? bpf_skc_to_tcp_sock(sk) : (struct tcp_sock *)sk;
+}
+
+/* tp is the socket's tcp_sock or NULL; the local port comes from inet_sport (skc_num is 0 at CLOSE). */
+static __always_inline void fill_tuple(int btf, struct conn *c, struct sock *sk, struct tcp_sock *tp)
 {
     if (c->family == AF_INET) {
-        __u32 s = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-        __u32 d = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+        __u32 s = RD(btf, sk, __sk_common.skc_rcv_saddr);
+        __u32 d = RD(btf, sk, __sk_common.skc_daddr);
         __builtin_memset(c->saddr, 0, 16);
         __builtin_memset(c->daddr, 0, 16);
         c->saddr[10] = 0xff; c->saddr[11] = 0xff;
         c->daddr[10] = 0xff; c->daddr[11] = 0xff;
         __builtin_memcpy(&c->saddr[12], &s, 4);
         __builtin_memcpy(&c->daddr[12], &d, 4);
+    } else if (btf) {
+        __u32 *s = (__u32 *)c->saddr;
+        __u32 *d = (__u32 *)c->daddr;
+        for (int i = 0; i < 4; i++) {
+            s[i] = sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[i];
+            d[i] = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[i];
+        }
     } else {
         BPF_CORE_READ_INTO(&c->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
         BPF_CORE_READ_INTO(&c->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
     }
-    struct inet_sock *inet = (struct inet_sock *)sk;
-    c->sport = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
-    c->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+    if (btf && tp) {
+        c->sport = bpf_ntohs(tp->inet_conn.icsk_inet.inet_sport);
+    } else {
+        struct inet_sock *inet = (struct inet_sock *)sk;
+        c->sport = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
+    }
+    c->dport = bpf_ntohs(RD(btf, sk, __sk_common.skc_dport));
 }
 
-static __always_inline void refresh_tcp(struct conn *c, struct sock *sk)
+static __always_inline void refresh_tcp(int btf, struct conn *c, struct tcp_sock *tp)
 {
-    struct tcp_sock *tp = (struct tcp_sock *)sk;
-    c->retrans = BPF_CORE_READ(tp, total_retrans);
-    c->srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
-    c->rttvar_us = BPF_CORE_READ(tp, mdev_us) >> 2;
-    c->pkts_sent = BPF_CORE_READ(tp, segs_out);
-    c->pkts_recv = BPF_CORE_READ(tp, segs_in);
+    c->retrans = RD(btf, tp, total_retrans);
+    c->srtt_us = RD(btf, tp, srtt_us) >> 3;
+    c->rttvar_us = RD(btf, tp, mdev_us) >> 2;
+    c->pkts_sent = RD(btf, tp, segs_out);
+    c->pkts_recv = RD(btf, tp, segs_in);
 }
 
 static __always_inline void set_process(struct conn *c)
@@ -162,29 +188,43 @@ static __always_inline void set_process(struct conn *c)
     bpf_get_current_comm(&c->comm, sizeof(c->comm));
 }
 
+/* Fills a new (zeroed) entry of a socket. */
+static __always_inline void init_conn(int btf, struct conn *n, __u64 cookie, struct sock *sk, struct tcp_sock *tp,
+                                      __u16 family, __u8 proto, int process_context, __u8 direction,
+                                      __u8 preexisting)
+{
+    n->cookie = cookie;
+    n->family = family;
+    n->proto = proto;
+    n->direction = direction;
+    n->preexisting = preexisting;
+    n->netns = btf ? sk->__sk_common.skc_net.net->ns.inum : BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+    if (process_context)
+        set_process(n);
+    fill_tuple(btf, n, sk, tp);
+}
+
+/* The entry that exists already after an insert failed; NULL (counted) if the map is full. */
+static __always_inline struct conn *existing(__u64 cookie)
+{
+    struct conn *c = bpf_map_lookup_elem(&carto_conns, &cookie);
+    if (!c)
+        count_drop(DROP_MAP_FULL);
+    return c;
+}
+
 /* Finds or creates the entry of a socket; NULL if it cannot be tracked. */
-static __always_inline struct conn *entry(__u64 cookie, struct sock *sk, __u16 family, __u8 proto,
-                                          int process_context, __u8 direction, __u8 preexisting)
+static __always_inline struct conn *entry(int btf, __u64 cookie, struct sock *sk, struct tcp_sock *tp,
+                                          __u16 family, __u8 proto, int process_context, __u8 direction,
+                                          __u8 preexisting)
 {
     struct conn *c = bpf_map_lookup_elem(&carto_conns, &cookie);
     if (c)
         return c;
     struct conn n = {};
-    n.cookie = cookie;
-    n.family = family;
-    n.proto = proto;
-    n.direction = direction;
-    n.preexisting = preexisting;
-    n.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-    if (process_context)
-        set_process(&n);
-    fill_tuple(&n, sk);
-    if (bpf_map_update_elem(&carto_conns, &cookie, &n, BPF_NOEXIST) != 0) {
-        c = bpf_map_lookup_elem(&carto_conns, &cookie);
-        if (!c)
-            count_drop(DROP_MAP_FULL);
-        return c;
-    }
+    init_conn(btf, &n, cookie, sk, tp, family, proto, process_context, direction, preexisting);
+    if (bpf_map_update_elem(&carto_conns, &cookie, &n, BPF_NOEXIST) != 0)
+        return existing(cookie);
     return bpf_map_lookup_elem(&carto_conns, &cookie);
 }
 
@@ -225,81 +265,6 @@ static __always_inline void link_peers(__u64 cookie, struct conn *c)
         copy_meta(p, c);
 }
 
-static __always_inline void on_length(__u64 cookie, struct sock *sk, int ret, int flags, int send)
-{
-    __u16 family;
-    __u8 proto;
-    if (ret <= 0 || (!send && (flags & MSG_PEEK)))
-        return;
-    if (!wanted(sk, &family, &proto))
-        return;
-    if (proto == IPPROTO_TCP) {
-        int state = BPF_CORE_READ(sk, __sk_common.skc_state);
-        if (state == TCP_CLOSE || state == TCP_LISTEN || state == TCP_SYN_SENT)
-            return;
-    }
-    struct conn *c = entry(cookie, sk, family, proto, 1, DIR_NONE, 0);
-    if (!c)
-        return;
-    if (c->pid == 0)
-        set_process(c);
-    if (proto == IPPROTO_UDP) {
-        if (c->dport == 0)
-            fill_tuple(c, sk);
-        if (c->dport == 0)
-            link_peers(cookie, c);
-        if (send)
-            __sync_fetch_and_add(&c->pkts_sent, 1);
-        else
-            __sync_fetch_and_add(&c->pkts_recv, 1);
-    } else {
-        refresh_tcp(c, sk);
-    }
-    if (send)
-        __sync_fetch_and_add(&c->bytes_sent, ret);
-    else
-        __sync_fetch_and_add(&c->bytes_recv, ret);
-}
-
-static __always_inline void on_state(__u64 cookie, struct sock *sk, int oldstate, int newstate)
-{
-    __u16 family;
-    __u8 proto;
-    if (!wanted(sk, &family, &proto) || proto != IPPROTO_TCP)
-        return;
-    struct conn *c;
-    if (newstate == TCP_SYN_SENT) {
-        c = entry(cookie, sk, family, proto, 1, DIR_OUTGOING, 0);
-        if (c)
-            c->direction = DIR_OUTGOING;
-        return;
-    }
-    if (newstate == TCP_ESTABLISHED) {
-        c = entry(cookie, sk, family, proto, 0,
-                  oldstate == TCP_SYN_RECV ? DIR_INCOMING : DIR_NONE, 0);
-        if (!c)
-            return;
-        if (oldstate == TCP_SYN_RECV)
-            c->direction = DIR_INCOMING;
-        c->established = 1;
-        fill_tuple(c, sk);
-        refresh_tcp(c, sk);
-        return;
-    }
-    if (newstate != TCP_CLOSE)
-        return;
-    c = bpf_map_lookup_elem(&carto_conns, &cookie);
-    if (!c)
-        return;
-    /* the port is assigned after SYN_SENT, so the tuple is read again; skc_num is 0 by now */
-    fill_tuple(c, sk);
-    refresh_tcp(c, sk);
-    c->err = BPF_CORE_READ(sk, sk_err);
-    if (c->err == 0 && oldstate == TCP_SYN_SENT)
-        c->err = 110;
-    emit_closed(cookie, c);
-}
-
 /*
  * The classic variant has no cookie helper: the kernel's cookie (made at socket creation by
  * carto_sock_new), else the socket's address. An entry created under the address keeps it, even
@@ -314,24 +279,127 @@ static __always_inline __u64 tp_key(struct sock *sk)
     return cookie;
 }
 
+/* One send or receive call's length: the one map lookup finds the entry that is updated in place. */
+static __always_inline void on_length(int btf, struct sock *sk, int ret, int flags, int send)
+{
+    __u16 family;
+    __u8 proto;
+    if (ret <= 0 || (!send && (flags & MSG_PEEK)))
+        return;
+    if (!wanted(btf, sk, &family, &proto))
+        return;
+    struct tcp_sock *tp = tcp_of(btf, sk, proto);
+    if (proto == IPPROTO_TCP) {
+        if (!tp)
+            return;
+        int state = RD(btf, sk, __sk_common.skc_state);
+        if (state == TCP_CLOSE || state == TCP_LISTEN || state == TCP_SYN_SENT)
+            return;
+    }
+    __u64 cookie = btf ? bpf_get_socket_cookie(sk) : tp_key(sk);
+    struct conn *c = entry(btf, cookie, sk, tp, family, proto, 1, DIR_NONE, 0);
+    if (!c)
+        return;
+    if (c->pid == 0)
+        set_process(c);
+    if (proto == IPPROTO_UDP) {
+        if (c->dport == 0)
+            fill_tuple(btf, c, sk, tp);
+        if (c->dport == 0)
+            link_peers(cookie, c);
+        if (send)
+            __sync_fetch_and_add(&c->pkts_sent, 1);
+        else
+            __sync_fetch_and_add(&c->pkts_recv, 1);
+    } else {
+        refresh_tcp(btf, c, tp);
+    }
+    if (send)
+        __sync_fetch_and_add(&c->bytes_sent, ret);
+    else
+        __sync_fetch_and_add(&c->bytes_recv, ret);
+}
+
+/*
+ * A TCP state change. Only SYN_SENT, ESTABLISHED and CLOSE matter; the other half of the ~10 changes
+ * of a connection's life return before anything is read.
+ */
+static __always_inline void on_state(int btf, struct sock *sk, int oldstate, int newstate)
+{
+    __u16 family;
+    __u8 proto;
+    if (newstate != TCP_SYN_SENT && newstate != TCP_ESTABLISHED && newstate != TCP_CLOSE)
+        return;
+    if (!wanted(btf, sk, &family, &proto) || proto != IPPROTO_TCP)
+        return;
+    struct tcp_sock *tp = tcp_of(btf, sk, proto);
+    if (!tp)
+        return;
+    __u64 cookie = btf ? bpf_get_socket_cookie(sk) : tp_key(sk);
+    struct conn *c;
+    if (newstate == TCP_SYN_SENT || (newstate == TCP_ESTABLISHED && oldstate == TCP_SYN_RECV)) {
+        /* a new socket (connecting, or just accepted): insert the complete entry, no lookup unless it exists */
+        int incoming = newstate == TCP_ESTABLISHED;
+        struct conn n = {};
+        init_conn(btf, &n, cookie, sk, tp, family, proto, !incoming, incoming ? DIR_INCOMING : DIR_OUTGOING, 0);
+        if (incoming) {
+            n.established = 1;
+            refresh_tcp(btf, &n, tp);
+        }
+        if (bpf_map_update_elem(&carto_conns, &cookie, &n, BPF_NOEXIST) == 0)
+            return;
+        c = existing(cookie);
+        if (!c)
+            return;
+        c->direction = n.direction;
+        if (!incoming)
+            return;
+        c->established = 1;
+        fill_tuple(btf, c, sk, tp);
+        refresh_tcp(btf, c, tp);
+        return;
+    }
+    if (newstate == TCP_ESTABLISHED) {
+        c = entry(btf, cookie, sk, tp, family, proto, 0, DIR_NONE, 0);
+        if (!c)
+            return;
+        c->established = 1;
+        fill_tuple(btf, c, sk, tp);
+        refresh_tcp(btf, c, tp);
+        return;
+    }
+    if (newstate != TCP_CLOSE)
+        return;
+    c = bpf_map_lookup_elem(&carto_conns, &cookie);
+    if (!c)
+        return;
+    /* the port is assigned after SYN_SENT, so the tuple is read again; skc_num is 0 by now */
+    fill_tuple(btf, c, sk, tp);
+    refresh_tcp(btf, c, tp);
+    c->err = RD(btf, sk, sk_err);
+    if (c->err == 0 && oldstate == TCP_SYN_SENT)
+        c->err = 110;
+    emit_closed(cookie, c);
+}
+
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(carto_send_btf, struct sock *sk, int ret, int flags)
 {
-    on_length(bpf_get_socket_cookie(sk), sk, ret, flags, 1);
+    on_length(1, sk, ret, flags, 1);
     return 0;
 }
 
 SEC("tp_btf/sock_recv_length")
 int BPF_PROG(carto_recv_btf, struct sock *sk, int ret, int flags)
 {
-    on_length(bpf_get_socket_cookie(sk), sk, ret, flags, 0);
+    on_length(1, sk, ret, flags, 0);
     return 0;
 }
 
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(carto_state_btf, struct sock *sk, int oldstate, int newstate)
 {
-    on_state(bpf_get_socket_cookie(sk), sk, oldstate, newstate);
+    on_state(1, sk, oldstate, newstate);
     return 0;
 }
 
@@ -339,7 +407,7 @@ SEC("tracepoint/sock/sock_send_length")
 int carto_send_tp(struct trace_event_raw_sock_msg_length *ctx)
 {
     struct sock *sk = (struct sock *)ctx->sk;
-    on_length(tp_key(sk), sk, ctx->ret, ctx->flags, 1);
+    on_length(0, sk, ctx->ret, ctx->flags, 1);
     return 0;
 }
 
@@ -347,7 +415,7 @@ SEC("tracepoint/sock/sock_recv_length")
 int carto_recv_tp(struct trace_event_raw_sock_msg_length *ctx)
 {
     struct sock *sk = (struct sock *)ctx->sk;
-    on_length(tp_key(sk), sk, ctx->ret, ctx->flags, 0);
+    on_length(0, sk, ctx->ret, ctx->flags, 0);
     return 0;
 }
 
@@ -355,7 +423,7 @@ SEC("tracepoint/sock/inet_sock_set_state")
 int carto_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 {
     struct sock *sk = (struct sock *)ctx->skaddr;
-    on_state(tp_key(sk), sk, ctx->oldstate, ctx->newstate);
+    on_state(0, sk, ctx->oldstate, ctx->newstate);
     return 0;
 }
 
@@ -417,10 +485,11 @@ int carto_sock_rel(struct bpf_sock *ctx)
 static __always_inline int on_skb(struct __sk_buff *skb, int egress)
 {
     struct bpf_sock *sk = skb->sk;
-    if (!sk)
+    /* dst_port is readable without bpf_sk_fullsock: every connected socket's packet returns here */
+    if (!sk || sk->dst_port != 0)
         return 1;
     sk = bpf_sk_fullsock(sk);
-    if (!sk || sk->protocol != IPPROTO_UDP || sk->dst_port != 0)
+    if (!sk || sk->protocol != IPPROTO_UDP)
         return 1;
     struct peer_key key = {};
     __u8 local[16] = {};
@@ -533,18 +602,18 @@ int carto_iter_tcp(struct bpf_iter__tcp *ctx)
         return 0;
     __u16 family;
     __u8 proto;
-    if (!wanted(sk, &family, &proto))
+    if (!wanted(0, sk, &family, &proto))
         return 0;
     __u64 cookie = bpf_get_socket_cookie(sk);
     if (bpf_map_lookup_elem(&carto_conns, &cookie))
         return 0;
-    struct conn *c = entry(cookie, sk, family, proto, 0, DIR_NONE, 1);
+    struct conn *c = entry(0, cookie, sk, tp, family, proto, 0, DIR_NONE, 1);
     if (!c)
         return 0;
     c->established = 1;
     c->bytes_sent = tp->bytes_acked;
     c->bytes_recv = tp->bytes_received;
-    refresh_tcp(c, sk);
+    refresh_tcp(0, c, tp);
     return 0;
 }
 
@@ -557,11 +626,11 @@ int carto_iter_udp(struct bpf_iter__udp *ctx)
     struct sock *sk = (struct sock *)udp;
     __u16 family;
     __u8 proto;
-    if (!wanted(sk, &family, &proto))
+    if (!wanted(0, sk, &family, &proto))
         return 0;
     __u64 cookie = bpf_get_socket_cookie(sk);
     if (bpf_map_lookup_elem(&carto_conns, &cookie))
         return 0;
-    entry(cookie, sk, family, proto, 0, DIR_NONE, 1);
+    entry(0, cookie, sk, 0, family, proto, 0, DIR_NONE, 1);
     return 0;
 }

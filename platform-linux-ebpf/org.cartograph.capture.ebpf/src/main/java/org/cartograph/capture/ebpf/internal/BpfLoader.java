@@ -14,12 +14,19 @@ public interface BpfLoader {
     /**
      * Makes sure tracefs is mounted (classic tracepoints attach through its event ids): mounts it at
      * {@code /sys/kernel/tracing} if neither that nor {@code /sys/kernel/debug/tracing} has events.
-     * The mount is left in place when the backend closes.
      *
-     * @return true if this call mounted it
+     * @return true if this call mounted it; then the caller unmounts it with {@link #unmountTracefs()}
      * @throws KernelException if it is absent and cannot be mounted
      */
     boolean ensureTracefs() throws KernelException;
+
+    /**
+     * Unmounts the tracefs that {@link #ensureTracefs()} mounted at {@code /sys/kernel/tracing}.
+     * Called only after the programs that needed it are detached.
+     *
+     * @throws KernelException if it cannot be unmounted (e.g. EBUSY: another process uses it)
+     */
+    void unmountTracefs() throws KernelException;
 
     /**
      * Opens and loads a BPF object with only the named programs enabled.

@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains the closed-connection ring buffer on its own named thread: waits for the kernel's
  * (adaptive, batched) wakeup at most one interval, then consumes whatever is waiting, so records
- * that did not warrant a wakeup are still read within one interval. Every access to the ring goes
- * through {@link #lock}, so the core thread may drain too ({@link #drainNow()}).
+ * that did not warrant a wakeup are still read within one interval. Consuming goes through
+ * {@link #lock}, so the core thread may drain too ({@link #drainNow()}); the wait does not hold the
+ * lock, so a snapshot never waits for the drain thread's timeout.
  */
 final class ClosedDrainer {
 
@@ -38,16 +39,13 @@ final class ClosedDrainer {
 
     private void run() {
         while (running) {
-            lock.lock();
             try {
-                ring.poll(intervalMillis);
-                ring.drain();
+                ring.await(intervalMillis);
+                drainNow();
             } catch (KernelException | RuntimeException e) {
                 lastError = e.getMessage();
                 LOG.warn("Draining closed connections failed: {}", e.getMessage());
                 running = false;
-            } finally {
-                lock.unlock();
             }
         }
     }

@@ -2,18 +2,20 @@ package org.cartograph.capture.ebpf.internal;
 
 /**
  * The ring buffer closed connections arrive through ({@code carto_closed}); records go to the
- * consumer given when it was opened. Not thread-safe: callers serialise poll, drain and close.
+ * consumer given when it was opened. {@link #await} may run on one thread while another drains;
+ * callers serialise {@link #drain} calls, and close only once no thread awaits or drains.
  */
 public interface ClosedRing extends AutoCloseable {
 
     /**
-     * Waits for a wakeup up to the timeout, then consumes what is ready.
+     * Waits until the kernel signals waiting records or the timeout passes; consumes nothing, so a
+     * drain on another thread is never held up by this wait.
      *
      * @param timeoutMillis how long to wait at most
-     * @return records consumed
-     * @throws KernelException if polling fails (EINTR is not a failure)
+     * @return whether records are signalled (false after a timeout or EINTR)
+     * @throws KernelException if waiting fails
      */
-    int poll(int timeoutMillis) throws KernelException;
+    boolean await(int timeoutMillis) throws KernelException;
 
     /**
      * Consumes everything waiting, without waiting for a wakeup.

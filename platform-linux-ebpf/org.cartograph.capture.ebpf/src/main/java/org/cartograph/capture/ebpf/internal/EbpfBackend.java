@@ -91,6 +91,8 @@ public final class EbpfBackend implements CaptureBackend {
     private ClosedDrainer drainer;
     /** Confined to the core thread. */
     private Variant variant;
+    /** Confined to the core thread: whether this backend mounted tracefs (and so unmounts it). */
+    private boolean mountedTracefs;
     /** Written on the core thread, read by the drain thread: whether closed records go to the core. */
     private volatile boolean delivering;
 
@@ -153,6 +155,7 @@ public final class EbpfBackend implements CaptureBackend {
             programs = loadAndAttach(object, v, max, cgroup);
         } catch (KernelException e) {
             if (!v.hooks().equals(Variant.TP_BTF) || !config.hooks().equals("auto")) {
+                unmountTracefs();
                 throw fail("cannot load the eBPF programs (" + v.label() + "): " + e.getMessage(), e);
             }
             LOG.warn("tp_btf programs did not load ({}); trying classic tracepoints", e.getMessage());
@@ -161,6 +164,7 @@ public final class EbpfBackend implements CaptureBackend {
             try {
                 programs = loadAndAttach(object, v, max, cgroup);
             } catch (KernelException e2) {
+                unmountTracefs();
                 throw fail("cannot load the eBPF programs (" + v.label() + "): " + e2.getMessage(), e2);
             }
         }
@@ -169,6 +173,7 @@ public final class EbpfBackend implements CaptureBackend {
             ring = programs.openClosedRing(this::onClosed);
         } catch (KernelException e) {
             closePrograms();
+            unmountTracefs();
             throw fail("cannot read closed connections: " + e.getMessage(), e);
         }
         drainer = new ClosedDrainer(ring, Math.max(10, config.drain_interval_ms()));
@@ -181,6 +186,7 @@ public final class EbpfBackend implements CaptureBackend {
         ProgramSet set = null;
         try {
             if (v.hooks().equals(Variant.TRACEPOINT) && env.loader().ensureTracefs()) {
+                mountedTracefs = true;
                 LOG.info("Mounted tracefs on /sys/kernel/tracing for classic tracepoints");
             }
             set = env.loader().load(object, v.toLoad(), max);
@@ -323,8 +329,23 @@ public final class EbpfBackend implements CaptureBackend {
             ring = null;
         }
         closePrograms();
+        unmountTracefs();
         state = new State(variant.label(), false, variant.cannotSee(), "closed: programs detached");
         LOG.info("eBPF capture closed: programs detached");
+    }
+
+    /** Unmounts tracefs if this backend mounted it; what was mounted before is left alone. */
+    private void unmountTracefs() {
+        if (!mountedTracefs) {
+            return;
+        }
+        mountedTracefs = false;
+        try {
+            env.loader().unmountTracefs();
+            LOG.info("Unmounted the tracefs it had mounted on /sys/kernel/tracing");
+        } catch (KernelException e) {
+            LOG.warn("Cannot unmount the tracefs it mounted on /sys/kernel/tracing: {}", e.getMessage());
+        }
     }
 
     private void closePrograms() {

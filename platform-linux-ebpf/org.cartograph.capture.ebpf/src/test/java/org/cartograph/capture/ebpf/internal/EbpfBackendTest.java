@@ -42,6 +42,28 @@ class EbpfBackendTest {
     }
 
     @Test
+    void tracefsIsUnmountedOnlyIfTheBackendMountedIt() throws Exception {
+        kernel.tracefsAbsent = true;
+        EbpfBackend b = new EbpfBackend(new TestConfig("tracepoint", 100, true), new Environment(kernel, () -> new byte[] {1},
+                List::of, () -> "/sys/fs/cgroup/unified", () -> null, () -> List.of("/proc/self/ns/net")));
+        b.open(new Recorder());
+        assertTrue(kernel.tracefsMounted);
+        b.close();
+        assertFalse(kernel.tracefsMounted);
+        assertEquals(1, kernel.tracefsUnmounts);
+
+        b.open(new Recorder());
+        b.close();
+        b.close();
+        assertEquals(2, kernel.tracefsUnmounts, "mounted again by the second open, unmounted once");
+
+        kernel.tracefsAbsent = false;
+        b.open(new Recorder());
+        b.close();
+        assertEquals(2, kernel.tracefsUnmounts, "what was mounted before is left alone");
+    }
+
+    @Test
     void capEffIsParsed() {
         assertEquals(List.of(), Privileges.missing("Name:\tx\nCapEff:\t000001fffeffffff\n"));
         assertEquals(List.of("CAP_BPF", "CAP_PERFMON", "CAP_NET_ADMIN"), Privileges.missing("CapEff:\t0000000000000000\n"));

@@ -22,6 +22,10 @@ final class FakeKernel implements BpfLoader {
     final List<String> iterated = new ArrayList<>();
     final List<Set<String>> loads = new ArrayList<>();
     boolean btf = true;
+    /** Whether tracefs is absent before the backend opens. */
+    boolean tracefsAbsent;
+    boolean tracefsMounted;
+    int tracefsUnmounts;
     boolean failBtfLoad;
     boolean closed;
     int forEachCalls;
@@ -33,7 +37,17 @@ final class FakeKernel implements BpfLoader {
 
     @Override
     public boolean ensureTracefs() {
+        if (tracefsAbsent && !tracefsMounted) {
+            tracefsMounted = true;
+            return true;
+        }
         return false;
+    }
+
+    @Override
+    public void unmountTracefs() {
+        tracefsMounted = false;
+        tracefsUnmounts++;
     }
 
     @Override
@@ -81,8 +95,10 @@ final class FakeKernel implements BpfLoader {
             public ClosedRing openClosedRing(RecordConsumer consumer) {
                 return new ClosedRing() {
                     @Override
-                    public int poll(int timeoutMillis) {
-                        return drain();
+                    public boolean await(int timeoutMillis) {
+                        synchronized (FakeKernel.this) {
+                            return !ring.isEmpty();
+                        }
                     }
 
                     @Override

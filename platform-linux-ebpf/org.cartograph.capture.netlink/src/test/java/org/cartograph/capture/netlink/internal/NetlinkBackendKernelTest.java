@@ -76,6 +76,32 @@ class NetlinkBackendKernelTest {
                 sys.stdin.read() if False else __import__('time').sleep(3600)
             c.close()
             """;
+    /** Reads what a client sends, then closes with SO_LINGER 0: a reset after the handshake. */
+    private static final String RESET_SERVER = """
+            import socket, struct, sys
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(('0.0.0.0', int(sys.argv[1]))); s.listen(8)
+            print('ready', flush=True)
+            while True:
+                c, _ = s.accept()
+                c.recv(16)
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+                c.close()
+            """;
+    /** args: host port; prints its local port, then how the connection ended. */
+    private static final String FAILING_CLIENT = """
+            import socket, sys
+            c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            c.bind(('0.0.0.0', 0))
+            print(c.getsockname()[1], flush=True)
+            try:
+                c.connect((sys.argv[1], int(sys.argv[2])))
+                c.sendall(b'x' * 16)
+                print('eof' if c.recv(100) == b'' else 'data', flush=True)
+            except OSError as e:
+                print('errno', e.errno, flush=True)
+            """;
     private static final String UDP_CLIENT = """
             import socket, sys
             u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5)
@@ -118,6 +144,17 @@ class NetlinkBackendKernelTest {
         hosts.spawn(hosts.b(), lossy, "python3", TestHosts.script(dir, "server2.py", SERVER.replace(
                 "u.bind(('0.0.0.0', 7002))", "u.bind(('0.0.0.0', 7004))")).toString(), "678", "7003");
         Await.until(Duration.ofSeconds(20), "lossy server ready", () -> read(lossy).contains("ready"));
+        Path resetLog = dir.resolve("reset.log");
+        hosts.spawn(hosts.b(), resetLog, "python3", TestHosts.script(dir, "reset.py", RESET_SERVER).toString(), "7005");
+        Await.until(Duration.ofSeconds(20), "reset server ready", () -> read(resetLog).contains("ready"));
+        // an unanswered SYN: dropped in b; the client gives up after one retry (~3 s instead of ~127 s).
+        // a's conntrack entries of failed connections time out in 5 s (SYN_SENT: longer than the gap to
+        // the retried SYN, which would otherwise find the entry expired and open a second one) and 1 s
+        // (CLOSE) instead of 120 s and 10 s; all three sysctls are per namespace
+        hosts.exec(hosts.b(), "iptables", "-I", "INPUT", "1", "-p", "tcp", "--dport", "7006", "--syn", "-j", "DROP").ok();
+        hosts.exec(hosts.a(), "sysctl", "-qw", "net.ipv4.tcp_syn_retries=1").ok();
+        hosts.exec(hosts.a(), "sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_timeout_syn_sent=5").ok();
+        hosts.exec(hosts.a(), "sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_timeout_close=1").ok();
         context = new TestContext();
         opener = new NativeNetlinkOpener();
         backend = new NetlinkBackend(new TestConfig("auto", true, true, 200), opener);
@@ -287,6 +324,50 @@ class NetlinkBackendKernelTest {
         Seen c = context.closed.stream().filter(s -> s.netns() == nsA && s.remotePort() == 7999).findFirst().orElseThrow();
         assertEquals(111, c.failure(), "ECONNREFUSED");
         assertEquals(Direction.OUTGOING, c.direction());
+    }
+
+    /** Runs {@link #FAILING_CLIENT} in a; returns its local port and how its connection ended. */
+    private static String[] failingClient(int port) {
+        String out = hosts.exec(hosts.a(), "python3", TestHosts.script(dir, "failing.py", FAILING_CLIENT).toString(),
+                hosts.ipB(), Integer.toString(port)).ok().stdout();
+        return out.strip().split("\\n");
+    }
+
+    /**
+     * Waits for the destroy event of a's entry. Conntrack's garbage collector may reap a timed-out entry
+     * long after its timeout on a busy machine (its pace follows every entry of the host), so an entry
+     * still there in the expected state is deleted, which sends the same destroy event at once.
+     */
+    private static Seen closedFromConntrack(int localPort, int remotePort, String state) {
+        hosts.exec(hosts.a(), "conntrack", "-D", "-p", "tcp", "--orig-port-src", Integer.toString(localPort), "--state", state);
+        Await.until(Duration.ofSeconds(30), "destroy event of " + localPort + " -> " + remotePort, () -> context.closed
+                .stream().anyMatch(s -> s.netns() == nsA && s.localPort() == localPort && s.remotePort() == remotePort));
+        List<Seen> found = context.closed.stream().filter(s -> s.netns() == nsA && s.localPort() == localPort
+                && s.remotePort() == remotePort).toList();
+        assertEquals(1, found.size(), () -> "reported once: " + found);
+        return found.get(0);
+    }
+
+    @Test
+    void resetAfterTheHandshakeIsReportedFromConntrackAs104() {
+        String[] client = failingClient(7005);
+        assertEquals("errno 104", client[1], "the client saw ECONNRESET");
+        // conntrack moves the assured entry to CLOSE on the RST and destroys it after the close timeout
+        Seen c = closedFromConntrack(Integer.parseInt(client[0]), 7005, "CLOSE");
+        assertEquals(104, c.failure(), "ECONNRESET");
+        assertEquals(Direction.OUTGOING, c.direction());
+        assertEquals(1, c.closed());
+        assertEquals(IpAddress.parse(hosts.ipB()), c.remote());
+    }
+
+    @Test
+    void unansweredSynIsReportedFromConntrackAs110() {
+        String[] client = failingClient(7006);
+        assertEquals("errno 110", client[1], "the client gave up with ETIMEDOUT");
+        Seen c = closedFromConntrack(Integer.parseInt(client[0]), 7006, "SYN_SENT");
+        assertEquals(110, c.failure(), "ETIMEDOUT: destroyed in SYN_SENT, never replied");
+        assertEquals(Direction.OUTGOING, c.direction());
+        assertEquals(0, c.received(), "nothing came back");
     }
 
     @Test

@@ -32,7 +32,8 @@ final class Libbpf {
             FunctionDescriptor.of(INT, INT, PTR, PTR, PTR, PTR, PTR, PTR));
     static final MethodHandle MAP_LOOKUP_ELEM = Native.bpf("bpf_map_lookup_elem", FunctionDescriptor.of(INT, INT, PTR, PTR));
     static final MethodHandle RING_BUFFER_NEW = Native.bpf("ring_buffer__new", FunctionDescriptor.of(PTR, INT, PTR, PTR, PTR));
-    static final MethodHandle RING_BUFFER_POLL = Native.bpf("ring_buffer__poll", FunctionDescriptor.of(INT, PTR, INT));
+    static final MethodHandle RING_BUFFER_EPOLL_FD = Native.bpf("ring_buffer__epoll_fd", FunctionDescriptor.of(INT, PTR));
+    static final MethodHandle EPOLL_WAIT = Native.libc("epoll_wait", FunctionDescriptor.of(INT, INT, PTR, INT, INT));
     static final MethodHandle RING_BUFFER_CONSUME = Native.bpf("ring_buffer__consume", FunctionDescriptor.of(INT, PTR));
     static final MethodHandle RING_BUFFER_FREE = Native.bpf("ring_buffer__free", FunctionDescriptor.ofVoid(PTR));
     static final MethodHandle NUM_POSSIBLE_CPUS = Native.bpf("libbpf_num_possible_cpus", FunctionDescriptor.of(INT));
@@ -43,6 +44,7 @@ final class Libbpf {
     static final MethodHandle READ = Native.libc("read", FunctionDescriptor.of(LONG, INT, PTR, LONG));
     static final MethodHandle SETNS = Native.libc("setns", FunctionDescriptor.of(INT, INT, INT));
     static final MethodHandle MOUNT = Native.libc("mount", FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));
+    static final MethodHandle UMOUNT2 = Native.libc("umount2", FunctionDescriptor.of(INT, PTR, INT));
     static final MethodHandle CLOSE = Native.libc("close", FunctionDescriptor.of(INT, INT));
 
     private Libbpf() {

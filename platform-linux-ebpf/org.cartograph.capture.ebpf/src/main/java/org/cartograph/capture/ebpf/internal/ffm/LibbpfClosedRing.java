@@ -16,11 +16,15 @@ import org.cartograph.capture.ebpf.internal.RecordConsumer;
 
 /**
  * A libbpf {@code ring_buffer} reader with an upcall that copies each record into one reused
- * buffer and hands it to the consumer. The upcall never throws into native code.
+ * buffer and hands it to the consumer. The upcall never throws into native code. Waiting is an
+ * {@code epoll_wait} on the reader's epoll descriptor (level-triggered on available data), apart
+ * from consuming, so that one thread may wait while another consumes.
  */
 final class LibbpfClosedRing implements ClosedRing {
 
     private static final int EINTR = 4;
+    /** {@code struct epoll_event} on x86-64 (packed: 4 + 8 bytes). */
+    private static final int EPOLL_EVENT_SIZE = 12;
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final MethodHandle SAMPLE;
 
@@ -38,7 +42,10 @@ final class LibbpfClosedRing implements ClosedRing {
     private final MemorySegment scratch;
     private final ByteBuffer scratchBuffer;
     private final MemorySegment state;
+    private final MemorySegment waitState;
+    private final MemorySegment event;
     private final MemorySegment ring;
+    private final int epollFd;
     private long failures;
     private boolean closed;
 
@@ -47,12 +54,16 @@ final class LibbpfClosedRing implements ClosedRing {
         this.scratch = arena.allocate(ConnRecord.SIZE, 8);
         this.scratchBuffer = scratch.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         this.state = arena.allocate(Native.CALL_STATE);
+        this.waitState = arena.allocate(Native.CALL_STATE);
+        this.event = arena.allocate(EPOLL_EVENT_SIZE, 8);
         MemorySegment stub = Native.LINKER.upcallStub(SAMPLE.bindTo(this),
                 FunctionDescriptor.of(Native.INT, Native.PTR, Native.PTR, Native.LONG), arena);
         try {
             this.ring = Native.check("ring_buffer__new(carto_closed)",
                     (MemorySegment) Libbpf.RING_BUFFER_NEW.invokeExact(state, mapFd, stub, MemorySegment.NULL, MemorySegment.NULL),
                     state);
+            this.epollFd = Native.check("ring_buffer__epoll_fd(carto_closed)",
+                    (int) Libbpf.RING_BUFFER_EPOLL_FD.invokeExact(state, ring), state);
         } catch (KernelException | RuntimeException e) {
             arena.close();
             throw e;
@@ -80,13 +91,17 @@ final class LibbpfClosedRing implements ClosedRing {
     }
 
     @Override
-    public int poll(int timeoutMillis) throws KernelException {
+    public boolean await(int timeoutMillis) throws KernelException {
         try {
-            int r = (int) Libbpf.RING_BUFFER_POLL.invokeExact(state, ring, timeoutMillis);
-            if (r == -EINTR) {
-                return 0;
+            int r = (int) Libbpf.EPOLL_WAIT.invokeExact(waitState, epollFd, event, 1, timeoutMillis);
+            if (r < 0) {
+                int errno = Native.errno(waitState);
+                if (errno == EINTR) {
+                    return false;
+                }
+                throw Native.failure("epoll_wait(carto_closed)", errno);
             }
-            return Native.check("ring_buffer__poll(carto_closed)", r, state);
+            return r > 0;
         } catch (KernelException | RuntimeException e) {
             throw e;
         } catch (Throwable t) {

@@ -1,10 +1,7 @@
 package org.cartograph.capture.ebpf.internal.ffm;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 import org.cartograph.capture.ebpf.internal.ConnRecord;
 import org.cartograph.capture.ebpf.internal.ConnectionTable;
@@ -13,61 +10,50 @@ import org.cartograph.capture.ebpf.internal.RecordConsumer;
 
 /**
  * Reads a hash map whose values are {@link ConnRecord}s ({@code carto_conns}, {@code carto_peers})
- * with {@code bpf_map_lookup_batch} into reused buffers.
+ * with {@code bpf_map_lookup_batch} into reused buffers, {@link BatchBuffers#CHUNK} records per call.
  */
 final class LibbpfConnectionTable implements ConnectionTable {
 
-    static final int CHUNK = 1024;
     private static final int ENOENT = 2;
 
     private final int fd;
     private final String call;
-    private final MemorySegment state;
-    private final MemorySegment keys;
-    private final MemorySegment values;
-    private final ByteBuffer valueBuffer;
-    private final MemorySegment inBatch;
-    private final MemorySegment outBatch;
-    private final MemorySegment count;
+    private final BatchBuffers buffers;
 
-    LibbpfConnectionTable(Arena arena, int fd, String name, int keySize) {
+    LibbpfConnectionTable(BatchBuffers buffers, int fd, String name) {
         this.fd = fd;
         this.call = "bpf_map_lookup_batch(" + name + ")";
-        this.state = arena.allocate(Native.CALL_STATE);
-        this.keys = arena.allocate((long) keySize * CHUNK, 8);
-        this.values = arena.allocate((long) ConnRecord.SIZE * CHUNK, 8);
-        this.valueBuffer = values.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        this.inBatch = arena.allocate(8, 8);
-        this.outBatch = arena.allocate(8, 8);
-        this.count = arena.allocate(ValueLayout.JAVA_INT);
+        this.buffers = buffers;
     }
 
     @Override
     public int forEach(RecordConsumer consumer) throws KernelException {
+        BatchBuffers b = buffers;
         int total = 0;
         MemorySegment in = MemorySegment.NULL;
         while (true) {
-            count.set(ValueLayout.JAVA_INT, 0, CHUNK);
+            b.count.set(ValueLayout.JAVA_INT, 0, BatchBuffers.CHUNK);
             int r;
             try {
-                r = (int) Libbpf.MAP_LOOKUP_BATCH.invokeExact(state, fd, in, outBatch, keys, values, count, MemorySegment.NULL);
+                r = (int) Libbpf.MAP_LOOKUP_BATCH.invokeExact(b.state, fd, in, b.outBatch, b.keys, b.values, b.count,
+                        MemorySegment.NULL);
             } catch (Throwable t) {
                 throw Native.rethrow(t);
             }
             boolean done = r < 0;
             if (done && -r != ENOENT) {
-                Native.check(call, r, state);
+                Native.check(call, r, b.state);
             }
-            int n = count.get(ValueLayout.JAVA_INT, 0);
+            int n = b.count.get(ValueLayout.JAVA_INT, 0);
             for (int i = 0; i < n; i++) {
-                consumer.accept(valueBuffer, i * ConnRecord.SIZE);
+                consumer.accept(b.valueBuffer, i * ConnRecord.SIZE);
             }
             total += n;
             if (done) {
                 return total;
             }
-            MemorySegment.copy(outBatch, 0, inBatch, 0, 8);
-            in = inBatch;
+            MemorySegment.copy(b.outBatch, 0, b.inBatch, 0, 8);
+            in = b.inBatch;
         }
     }
 }

@@ -13,6 +13,8 @@ import org.cartograph.capture.ebpf.internal.ProgramSet;
 /** Loads BPF objects through libbpf ({@code libbpf.so.1}). Stateless and thread-safe. */
 public final class LibbpfLoader implements BpfLoader {
 
+    private static final String TRACEFS = "/sys/kernel/tracing";
+
     /**
      * @return null if libbpf can be used, else why not
      */
@@ -46,12 +48,27 @@ public final class LibbpfLoader implements BpfLoader {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Native.CALL_STATE);
-            int r = (int) Libbpf.MOUNT.invokeExact(state, arena.allocateFrom("nodev"), arena.allocateFrom("/sys/kernel/tracing"),
+            int r = (int) Libbpf.MOUNT.invokeExact(state, arena.allocateFrom("nodev"), arena.allocateFrom(TRACEFS),
                     arena.allocateFrom("tracefs"), 0L, MemorySegment.NULL);
             if (r != 0) {
-                throw Native.failure("mount(tracefs on /sys/kernel/tracing)", Native.errno(state));
+                throw Native.failure("mount(tracefs on " + TRACEFS + ")", Native.errno(state));
             }
             return true;
+        } catch (KernelException | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    @Override
+    public void unmountTracefs() throws KernelException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Native.CALL_STATE);
+            int r = (int) Libbpf.UMOUNT2.invokeExact(state, arena.allocateFrom(TRACEFS), 0);
+            if (r != 0) {
+                throw Native.failure("umount2(" + TRACEFS + ")", Native.errno(state));
+            }
         } catch (KernelException | RuntimeException e) {
             throw e;
         } catch (Throwable t) {

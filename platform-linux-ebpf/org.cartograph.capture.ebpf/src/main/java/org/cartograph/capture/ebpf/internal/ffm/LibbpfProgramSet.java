@@ -39,8 +39,9 @@ final class LibbpfProgramSet implements ProgramSet {
         this.arena = arena;
         this.state = arena.allocate(Native.CALL_STATE);
         this.object = object;
-        this.connections = new LibbpfConnectionTable(arena, mapFd(CONNECTIONS_MAP), CONNECTIONS_MAP, 8);
-        this.peers = new LibbpfConnectionTable(arena, mapFd(PEERS_MAP), PEERS_MAP, PEER_KEY_SIZE);
+        BatchBuffers batch = new BatchBuffers(arena, PEER_KEY_SIZE);
+        this.connections = new LibbpfConnectionTable(batch, mapFd(CONNECTIONS_MAP), CONNECTIONS_MAP);
+        this.peers = new LibbpfConnectionTable(batch, mapFd(PEERS_MAP), PEERS_MAP);
         this.drops = new LibbpfDropCounters(arena, mapFd(DROPS_MAP));
     }
 
