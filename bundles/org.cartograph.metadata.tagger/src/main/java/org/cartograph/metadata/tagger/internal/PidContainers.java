@@ -25,6 +25,9 @@ final class PidContainers {
 
     /** Marks a pid that runs on the host, outside any container. */
     static final String HOST = "";
+    /** Longest wait of the resolver loop between two ticks. */
+    static final long TICK_MILLIS = 250;
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
     /** Marks a pid queued for resolution. */
     private static final String PENDING = "\0pending";
 
@@ -73,12 +76,14 @@ final class PidContainers {
 
     /**
      * The resolver loop; returns when interrupted.
+     *
+     * @param tick run on this thread after every queued pid and at least every {@value #TICK_MILLIS} ms
      */
-    void runResolver() {
+    void runResolver(Runnable tick) {
         long nextRefresh = System.nanoTime() + refreshNanos;
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                long wait = Math.max(1, nextRefresh - System.nanoTime());
+                long wait = Math.max(1, Math.min(TICK_NANOS, nextRefresh - System.nanoTime()));
                 Integer pid = queue.poll(wait, TimeUnit.NANOSECONDS);
                 if (pid != null) {
                     resolve(pid);
@@ -87,6 +92,7 @@ final class PidContainers {
                     refresh();
                     nextRefresh = System.nanoTime() + refreshNanos;
                 }
+                tick.run();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

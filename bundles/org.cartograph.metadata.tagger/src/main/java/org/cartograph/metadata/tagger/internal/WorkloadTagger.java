@@ -31,14 +31,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Names both ends of a flow from the workload store. Local end: the entity running the flow's pid
  * (a container's main process), else the container whose id is in the pid's cgroup path, else the
- * entity owning the socket's network namespace (a pod), else the one owning the local address;
- * then that entity's parents (container → pod), and the host entity ({@value #HOST_KIND}/
- * {@value #HOST_ID}: cloud provider, region, zone). Remote end: every entity owning the remote
- * address (and the NAT-translated one: a ClusterIP's pod), else the longest cloud prefix.
+ * socket's network namespace: the container whose processes live in it, or the common parent (the
+ * pod) of several, as learned from {@code /proc}, else the entity the store says owns that
+ * namespace (when several unrelated containers share it: only if it is none of them); else the
+ * one owning the local address; then that entity's parents (container → pod),
+ * and the host entity ({@value #HOST_KIND}/{@value #HOST_ID}: cloud provider, region, zone).
+ * Remote end: every entity owning the remote address (and the NAT-translated one: a ClusterIP's
+ * pod), else the longest cloud prefix.
  *
- * <p>{@link #tag} runs on the pipeline thread: hash and trie lookups only. Cgroup files are read
- * by the tagger's own thread ({@value #THREAD}); a pid seen for the first time is attributed by
- * cgroup from the next interval on.
+ * <p>{@link #tag} runs on the pipeline thread: hash and trie lookups only. Cgroup files and
+ * {@code /proc} scans are read by the tagger's own thread ({@value #THREAD}); a pid seen for the
+ * first time is attributed by cgroup from the next interval on, a namespace seen for the first
+ * time about a second later.
  */
 @Component(configurationPid = WorkloadTagger.PID, service = {FlowTagger.class, StatusContributor.class})
 @Designate(ocd = WorkloadTagger.Config.class)
@@ -58,6 +62,11 @@ public final class WorkloadTagger implements FlowTagger, StatusContributor {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadTagger.class);
     private static final EntityId HOST = new EntityId(HOST_KIND, HOST_ID);
     private static final int MAX_PARENTS = 4;
+    /** Least time between two /proc scans asked for by flows in namespaces not seen yet. */
+    private static final long NETNS_MIN_RESCAN_MS = 1000;
+    /** {@link #sharedOwner} found containers in a namespace but no single entity to name. */
+    private static final WorkloadEntity AMBIGUOUS = new WorkloadEntity(new EntityId("", ""), "", null, null, null,
+            null, null, null, null);
 
     /** Configuration of the workload tagger. */
     @ObjectClassDefinition(name = "Cartograph workload tagger",
@@ -68,18 +77,21 @@ public final class WorkloadTagger implements FlowTagger, StatusContributor {
         @AttributeDefinition(name = "proc root", description = "Where the host's /proc is mounted.")
         String proc_root() default "/proc";
 
-        /** @return bound on cached pids */
-        @AttributeDefinition(name = "Pid cache size", min = "16")
+        /** @return bound on cached pids, and on network namespaces held */
+        @AttributeDefinition(name = "Pid cache size", min = "16",
+                description = "Pids whose container is cached; also the bound on network namespaces held.")
         int pid_cache_size() default 65_536;
 
-        /** @return how often cached pids are re-read */
+        /** @return how often cached pids are re-read and the namespace table rebuilt */
         @AttributeDefinition(name = "Pid refresh (ms)", min = "100",
-                description = "Cached pids are re-read this often; exited ones are forgotten.")
+                description = "Cached pids are re-read, and network namespace → container rebuilt from /proc, this "
+                        + "often; exited ones are forgotten.")
         int pid_refresh_ms() default 30_000;
     }
 
     private final WorkloadStore store;
     private final PidContainers pids;
+    private final NetnsContainers netns;
     private final Thread resolver;
     private final AtomicLong localHits = new AtomicLong();
     private final Instant since = Instant.now();
@@ -93,7 +105,9 @@ public final class WorkloadTagger implements FlowTagger, StatusContributor {
         this.store = store;
         this.pids = new PidContainers(Path.of(config.proc_root()), Math.max(16, config.pid_cache_size()),
                 Math.max(100, config.pid_refresh_ms()));
-        this.resolver = new Thread(pids::runResolver, THREAD);
+        this.netns = new NetnsContainers(Path.of(config.proc_root()), Math.max(16, config.pid_cache_size()),
+                Math.max(100, config.pid_refresh_ms()), NETNS_MIN_RESCAN_MS);
+        this.resolver = new Thread(() -> pids.runResolver(netns::scanIfDue), THREAD);
         resolver.setDaemon(true);
         resolver.start();
         LOG.debug("workload tagger reading cgroups under {}", config.proc_root());
@@ -153,9 +167,17 @@ public final class WorkloadTagger implements FlowTagger, StatusContributor {
             }
         }
         if (key.netns() != 0) {
+            String[] ids = netns.lookup(key.netns());
+            WorkloadEntity owner = ids == null ? null : sharedOwner(ids);
+            if (owner != null && owner != AMBIGUOUS) {
+                return owner;
+            }
             Optional<WorkloadEntity> ns = store.byNetns(key.netns());
-            if (ns.isPresent()) {
+            if (ns.isPresent() && (owner == null || !claimsAny(ns.get(), ids))) {
                 return ns.get();
+            }
+            if (owner == AMBIGUOUS) {
+                return null;
             }
         }
         if (!key.localAddress().isLoopback()) {
@@ -165,6 +187,58 @@ public final class WorkloadTagger implements FlowTagger, StatusContributor {
             }
         }
         return null;
+    }
+
+    /**
+     * Names the entity behind the containers of one network namespace: the container itself
+     * when the store knows one of them, their common parent (the pod) when it knows several. A
+     * container claimed by several providers counts once, by the claim that has a parent.
+     *
+     * @return the entity, {@link #AMBIGUOUS} when several known containers have no common
+     *         parent, or null when the store knows none of them
+     */
+    private WorkloadEntity sharedOwner(String[] ids) {
+        WorkloadEntity first = null;
+        boolean several = false;
+        for (String id : ids) {
+            WorkloadEntity e = claimer(id);
+            if (e == null) {
+                continue;
+            }
+            if (first == null) {
+                first = e;
+            } else if (!e.id().equals(first.id())) {
+                several = true;
+                if (e.parent() == null || !e.parent().equals(first.parent())) {
+                    return AMBIGUOUS;
+                }
+            }
+        }
+        if (!several) {
+            return first;
+        }
+        return first.parent() == null ? AMBIGUOUS : store.get(first.parent()).orElse(AMBIGUOUS);
+    }
+
+    /** @return whether the entity stands for one of the containers */
+    private static boolean claimsAny(WorkloadEntity e, String[] containerIds) {
+        for (String id : containerIds) {
+            if (e.containerIds().contains(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the entity claiming a container id that has a parent (a pod), else the oldest claim, else null */
+    private WorkloadEntity claimer(String containerId) {
+        List<WorkloadEntity> all = store.allByContainerId(containerId);
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).parent() != null) {
+                return all.get(i);
+            }
+        }
+        return all.isEmpty() ? null : all.get(0);
     }
 
     private boolean addOwners(IpAddress ip, TagCollector out) {
@@ -192,7 +266,8 @@ public final class WorkloadTagger implements FlowTagger, StatusContributor {
         return List.of(new ComponentStatus("metadata.tagger", Health.OK, "",
                 Map.of("cached_pids", (long) pids.size(), "cgroup_reads", pids.resolvedCount(),
                         "pid_cache_overflow", pids.overflowCount(), "local_hits", localHits.get(),
-                        "entities", (long) store.size()),
+                        "entities", (long) store.size(), "container_netns", (long) netns.size(),
+                        "netns_scans", netns.scanCount(), "netns_overflow", netns.overflowCount()),
                 Map.of(), since));
     }
 }
