@@ -95,7 +95,7 @@ final class Analyzer {
 
     private void dependencies(Connection c, Instant start, Instant split, Instant now, List<Event> out)
             throws SQLException {
-        AggregateQuery.Tags tags = new AggregateQuery.Tags();
+        Columns tags = new Columns();
         String edges = "SELECT " + fields.node("src", tags) + " AS s, " + fields.node("dst", tags) + " AS d, ts, bytes_out + bytes_in AS b,"
                 + " established AS e FROM " + tags.from() + " WHERE ts > make_timestamp(?::BIGINT) AND ts <= make_timestamp(?::BIGINT)";
         String sql = "WITH cur AS (SELECT s, d, min(ts) AS first_ts, max(ts) AS last_ts, sum(b) AS bytes, sum(e) AS conns, 1 AS w"
@@ -141,13 +141,13 @@ final class Analyzer {
 
     private void outages(Connection c, Instant start, Instant split, Instant now, List<Event> out) throws SQLException {
         Map<String, Sample[]> samples = new TreeMap<>();
-        AggregateQuery.Tags tags = new AggregateQuery.Tags();
+        Columns tags = new Columns();
         String flows = "SELECT " + fields.node("dst", tags) + " AS d, ts > make_timestamp(?::BIGINT) AS cur,"
                 + " CAST(sum(established) + sum(fail_reset + fail_timeout + fail_refused + fail_other) AS BIGINT),"
                 + " CAST(sum(fail_reset + fail_timeout + fail_refused + fail_other) AS BIGINT),"
                 + " CAST(sum(fail_reset) AS BIGINT), CAST(sum(fail_timeout) AS BIGINT), CAST(sum(fail_refused) AS BIGINT),"
                 + " CAST(sum(retransmits) AS DOUBLE) / nullif(sum(packets_out), 0),"
-                + " quantile_cont(rtt_us, 0.95) FILTER (WHERE rtt_us > 0)"
+                + " quantile_cont(CASE WHEN rtt_us > 0 THEN rtt_us END, 0.95)"
                 + " FROM " + tags.from() + " WHERE ts > make_timestamp(?::BIGINT) AND ts <= make_timestamp(?::BIGINT) GROUP BY d, cur";
         try (PreparedStatement ps = c.prepareStatement(flows)) {
             bindWindows(ps, start, split, now);

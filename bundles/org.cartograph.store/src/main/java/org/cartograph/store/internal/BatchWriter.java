@@ -23,7 +23,8 @@ import org.duckdb.DuckDBConnection;
  * is stored oriented from source (the end that opened the connection) to destination: for an
  * incoming connection the remote end is the source. The local end's tags get {@code host} and
  * {@code process}. Each end's tags are stored once per distinct tag set in {@code tagsets} and
- * referenced by id ({@code src_tags}, {@code dst_tags}). Used on the store's thread only.
+ * referenced by id ({@code src_tags}, {@code dst_tags}). A batch is one transaction (one commit
+ * instead of one per table). Used on the store's thread only.
  */
 final class BatchWriter {
 
@@ -34,6 +35,14 @@ final class BatchWriter {
     private final DuckDBConnection connection;
     /** Ids of the tag sets in table {@code tagsets}; store thread only. */
     private final Map<TagSet, Integer> tagSets = new HashMap<>();
+    /** Ids of the local ends' tag sets (with host and process added) by what they are made of; store thread only. */
+    private final Map<LocalKey, Integer> localSets = new HashMap<>();
+    /** Source and destination tag-set ids of the flows of the batch being written; reused. */
+    private int[] sets = new int[0];
+
+    /** What a local end's stored tag set is made of. */
+    private record LocalKey(TagSet tags, String host, String process) {
+    }
 
     BatchWriter(DuckDBConnection connection) throws SQLException {
         this.connection = connection;
@@ -43,6 +52,7 @@ final class BatchWriter {
     /** (Re)reads the tag-set ids from the table. */
     private void loadTagSets() throws SQLException {
         tagSets.clear();
+        localSets.clear();
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("SELECT id, keys, vals FROM tagsets")) {
             while (rs.next()) {
@@ -79,41 +89,56 @@ final class BatchWriter {
     }
 
     /**
+     * Writes a batch in one transaction: all of its rows or none.
+     *
      * @param batch the batch
      * @return rows written (flows plus DNS statistics)
-     * @throws SQLException on a database error; rows of a failed batch may be partly written
+     * @throws SQLException on a database error; nothing of the batch is then stored
      */
     int write(FlowBatch batch) throws SQLException {
+        // explicit statements: the appender ignores JDBC's setAutoCommit(false) and commits each flush
+        try (Statement st = connection.createStatement()) {
+            st.execute("BEGIN TRANSACTION");
+            try {
+                int rows = append(batch);
+                st.execute("COMMIT");
+                return rows;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    st.execute("ROLLBACK");
+                } finally {
+                    // the new tag sets of this batch are not in the table
+                    loadTagSets();
+                }
+                throw e;
+            }
+        }
+    }
+
+    private int append(FlowBatch batch) throws SQLException {
         long ts = Times.micros(batch.time());
         int interval = (int) Math.max(1, batch.interval().toSeconds());
         String hostName = batch.host();
         int rows = 0;
-        if (!batch.flows().isEmpty()) {
-            List<Flow> flows = batch.flows();
-            int[] sets = new int[2 * flows.size()];
+        List<Flow> flows = batch.flows();
+        if (!flows.isEmpty()) {
+            if (sets.length < 2 * flows.size()) {
+                sets = new int[2 * flows.size()];
+            }
             DuckDBAppender[] tagAppender = new DuckDBAppender[1];
             try {
                 for (int i = 0; i < flows.size(); i++) {
                     Flow f = flows.get(i);
                     boolean incoming = f.direction() == Direction.INCOMING;
-                    TagSet local = localTags(f, hostName);
-                    sets[2 * i] = tagSet(incoming ? f.remoteTags() : local, tagAppender);
-                    sets[2 * i + 1] = tagSet(incoming ? local : f.remoteTags(), tagAppender);
+                    int local = localTagSet(f, hostName, tagAppender);
+                    int remote = tagSet(f.remoteTags(), tagAppender);
+                    sets[2 * i] = incoming ? remote : local;
+                    sets[2 * i + 1] = incoming ? local : remote;
                 }
+            } finally {
                 if (tagAppender[0] != null) {
                     tagAppender[0].close();
                 }
-            } catch (SQLException | RuntimeException e) {
-                if (tagAppender[0] != null) {
-                    try {
-                        tagAppender[0].close();
-                    } catch (SQLException ignored) {
-                        // the batch fails anyway
-                    }
-                }
-                // the new sets of this batch may not all be in the table
-                loadTagSets();
-                throw e;
             }
             try (DuckDBAppender ap = connection.createAppender("main", "flows")) {
                 for (int i = 0; i < flows.size(); i++) {
@@ -131,6 +156,20 @@ final class BatchWriter {
             }
         }
         return rows;
+    }
+
+    /**
+     * @return the id of a flow's local tag set with {@code host} and {@code process} added, without
+     *         building that set again when the same local tags, host and process were seen before
+     */
+    private int localTagSet(Flow f, String host, DuckDBAppender[] ap) throws SQLException {
+        LocalKey key = new LocalKey(f.localTags(), host, f.process());
+        Integer id = localSets.get(key);
+        if (id == null) {
+            id = tagSet(localTags(f, host), ap);
+            localSets.put(key, id);
+        }
+        return id;
     }
 
     private static void appendFlow(DuckDBAppender ap, Flow f, long ts, String host, int interval, int srcTags,

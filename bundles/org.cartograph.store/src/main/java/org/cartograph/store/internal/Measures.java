@@ -10,6 +10,11 @@ import org.cartograph.store.internal.AggregateRequest.Dataset;
 final class Measures {
 
     private static final String FAILURES = "(fail_reset + fail_timeout + fail_refused + fail_other)";
+    /**
+     * RTT samples: a flow without an RTT (0) is not one. A CASE, not an aggregate's FILTER clause:
+     * DuckDB's quantiles run about 1.5 times faster on it (NULLs are skipped).
+     */
+    private static final String RTT = "CASE WHEN rtt_us > 0 THEN rtt_us END";
     private static final Map<String, String> FLOWS = new LinkedHashMap<>();
     private static final Map<String, String> DNS = new LinkedHashMap<>();
     /** Measures that are whole numbers; the others are decimals. */
@@ -25,11 +30,11 @@ final class Measures {
         FLOWS.put("packets", "sum(packets_out + packets_in)");
         FLOWS.put("retransmits", "sum(retransmits)");
         FLOWS.put("retransmit_rate", "sum(retransmits)::DOUBLE / nullif(sum(packets_out), 0)");
-        FLOWS.put("rtt_avg_us", "avg(rtt_us) FILTER (WHERE rtt_us > 0)");
-        FLOWS.put("rtt_p50_us", "quantile_cont(rtt_us, 0.5) FILTER (WHERE rtt_us > 0)");
-        FLOWS.put("rtt_p90_us", "quantile_cont(rtt_us, 0.9) FILTER (WHERE rtt_us > 0)");
-        FLOWS.put("rtt_p95_us", "quantile_cont(rtt_us, 0.95) FILTER (WHERE rtt_us > 0)");
-        FLOWS.put("rtt_p99_us", "quantile_cont(rtt_us, 0.99) FILTER (WHERE rtt_us > 0)");
+        FLOWS.put("rtt_avg_us", "avg(" + RTT + ")");
+        FLOWS.put("rtt_p50_us", "quantile_cont(" + RTT + ", 0.5)");
+        FLOWS.put("rtt_p90_us", "quantile_cont(" + RTT + ", 0.9)");
+        FLOWS.put("rtt_p95_us", "quantile_cont(" + RTT + ", 0.95)");
+        FLOWS.put("rtt_p99_us", "quantile_cont(" + RTT + ", 0.99)");
         FLOWS.put("connections", "sum(established)");
         FLOWS.put("closed", "sum(closed)");
         FLOWS.put("failures", "sum" + FAILURES);
@@ -76,6 +81,29 @@ final class Measures {
             throw new IllegalArgumentException("measures: unknown measure '" + name + "'; known: " + names(dataset));
         }
         return "CAST(" + expr + (COUNTS.contains(name) ? " AS BIGINT)" : " AS DOUBLE)");
+    }
+
+    /**
+     * How partial values of a measure, each over a subset of the rows, combine into its value over
+     * all of them: {@code sum} for sums and counts (and {@code cost}), {@code max} for maxima.
+     *
+     * @param dataset the table
+     * @param name    a measure name
+     * @return the SQL aggregate that merges partial values, or null when they cannot be merged
+     *         (averages, rates, percentiles)
+     */
+    static String merge(Dataset dataset, String name) {
+        if (dataset == Dataset.FLOWS && name.equals("cost")) {
+            return "sum";
+        }
+        String expr = (dataset == Dataset.FLOWS ? FLOWS : DNS).get(name);
+        if (expr == null || !COUNTS.contains(name)) {
+            return null;
+        }
+        if (expr.startsWith("max(")) {
+            return "max";
+        }
+        return expr.startsWith("sum(") || expr.startsWith("count(") ? "sum" : null;
     }
 
     /**

@@ -32,13 +32,16 @@ enum TrafficClass {
     /** Not enough information. */
     UNKNOWN;
 
+    /** The label, computed once: it is written with every flow row. */
+    private final String label = name().toLowerCase(Locale.ROOT);
+
     private static final String[] PROVIDER = {"cloud_provider", "cloud"};
     private static final String[] REGION = {"region", "cloud_region"};
     private static final String[] ZONE = {"availability_zone", "zone", "availability-zone"};
 
     /** @return the name used in the store, the API and the price table, e.g. {@code cross_zone} */
     String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 
     /**

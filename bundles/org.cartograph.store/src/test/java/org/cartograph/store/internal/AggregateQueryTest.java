@@ -164,6 +164,57 @@ class AggregateQueryTest {
     }
 
     @Test
+    void onePassAndTwoPassQueriesAgree() throws Exception {
+        // sums only: one pass over the rows; with a percentile: a second pass joined on the dimensions
+        // (here with NULL domains and untagged ends among them)
+        List<Row> sums = query(Dataset.FLOWS, "src", "node", "dst", "node,domain", "measures", "bytes,failures,flows",
+                "limit", "2");
+        List<Row> both = query(Dataset.FLOWS, "src", "node", "dst", "node,domain", "measures",
+                "bytes,failures,flows,rtt_p50_us", "limit", "2");
+        assertEquals(3, sums.size(), sums.toString());
+        for (int i = 0; i < sums.size(); i++) {
+            assertEquals(sums.get(i).src(), both.get(i).src());
+            assertEquals(sums.get(i).dst(), both.get(i).dst());
+            assertEquals(sums.get(i).groups(), both.get(i).groups());
+            for (String m : List.of("bytes", "failures", "flows")) {
+                assertEquals(sums.get(i).values().get(m), both.get(i).values().get(m), m + " of row " + i);
+            }
+        }
+        assertEquals(Map.of("node", "web"), sums.get(0).src());
+        assertEquals(Map.of("node", "db", "domain", ""), sums.get(0).dst());
+        // web->db 12000, web->cache 10000; other: web->internet 8200 + api->db 2400 + incoming 220
+        assertEquals(Map.of("bytes", 10820L, "failures", 4L, "flows", 6L), sums.get(2).values());
+        // other's median RTT over its rows: internet 400, 400; api->db 300, 300; incoming has none
+        assertEquals(350.0, (Double) both.get(2).values().get("rtt_p50_us"), 1e-9);
+    }
+
+    @Test
+    void ranksByAMeasureThatDoesNotMergeFromPartialValues() throws Exception {
+        // failure rates: api->db 4/4 = 1.0, web->* 0; ties broken by the group's name
+        List<Row> rows = query(Dataset.FLOWS, "src", "service", "dst", "service", "measures", "failure_rate,bytes",
+                "limit", "2");
+        assertEquals(3, rows.size(), rows.toString());
+        assertEquals(Map.of("service", "api"), rows.get(0).src());
+        assertEquals(Map.of("service", "db"), rows.get(0).dst());
+        assertEquals(1.0, (Double) rows.get(0).values().get("failure_rate"), 1e-12);
+        assertEquals(Map.of("service", ""), rows.get(1).src(), "the incoming client, untagged, sorts first among zeros");
+        assertTrue(rows.get(2).other());
+        assertEquals(3, rows.get(2).groups());
+        assertEquals(12000L + 10000L + 8200L, rows.get(2).values().get("bytes"));
+    }
+
+    @Test
+    void dnsMaximaMergeAcrossIntervals() throws Exception {
+        // latency_p99_us is the highest per-interval p99: api.example.com 7000 (its latency sum), db.internal 1000
+        List<Row> rows = query(Dataset.DNS, "by", "domain", "measures", "latency_p99_us,queries", "limit", "1");
+        assertEquals(2, rows.size(), rows.toString());
+        assertEquals("api.example.com", rows.get(0).src().get("domain"));
+        assertEquals(Map.of("latency_p99_us", 7000L, "queries", 20L), rows.get(0).values());
+        assertTrue(rows.get(1).other());
+        assertEquals(Map.of("latency_p99_us", 1000L, "queries", 10L), rows.get(1).values());
+    }
+
+    @Test
     void rejectsUnknownMeasuresAndBadNames() {
         assertThrows(IllegalArgumentException.class, () -> query(Dataset.FLOWS, "measures", "bogus"));
         assertThrows(IllegalArgumentException.class, () -> query(Dataset.FLOWS, "src", "a'b"));

@@ -102,47 +102,84 @@
   }
 
   /* ---------- network map ---------- */
-  function healthColor(rate) {
-    if (rate == null || rate < 0.01) return '#3a9b5c';
-    return rate < 0.1 ? '#e89c2c' : '#d23c3c';
+  /* Above these sizes the map keeps only what is cheap to lay out and draw (see the README). */
+  const LARGE_NODES = 150;
+  const LARGE_EDGES = 300;
+  /* Nodes labelled on a large map (the heaviest by bytes); the others show their name when selected. */
+  const LABELLED = 40;
+  const HEALTH = ['ok', 'warn', 'bad'];
+  const COLORS = { ok: '#3a9b5c', warn: '#e89c2c', bad: '#d23c3c' };
+
+  function health(rate) {
+    if (rate == null || rate < 0.01) return 'ok';
+    return rate < 0.1 ? 'warn' : 'bad';
   }
 
   async function loadMap() {
     const g = $('#group').value;
+    const t0 = performance.now();
     const data = await api('aggregate', { src: g, dst: g + ',traffic_class', filter: $('#filter').value,
       measures: 'bytes,failures,failure_rate,retransmits,rtt_p95_us,cost', limit: 2000 });
+    const t1 = performance.now();
     const nodes = new Map();
     const edges = [];
     const name = (v) => (v === '' || v == null ? '(unknown)' : v);
-    data.rows.filter((r) => !r.other).forEach((r) => {
+    const node = (id) => {
+      let n = nodes.get(id);
+      if (!n) { n = { group: 'nodes', data: { id, bytes: 0 } }; nodes.set(id, n); }
+      return n;
+    };
+    data.rows.forEach((r) => {
+      if (r.other) return;
       const s = name(r.src[g]); const d = name(r.dst[g]); const cls = r.dst.traffic_class;
-      [s, d].forEach((n) => { if (!nodes.has(n)) nodes.set(n, { data: { id: n, bytes: 0 } }); });
-      nodes.get(s).data.bytes += r.values.bytes; nodes.get(d).data.bytes += r.values.bytes;
-      edges.push({ data: Object.assign({ id: s + ' → ' + d + ' [' + cls + ']', source: s, target: d, cls,
-        width: 1 + Math.log10(1 + r.values.bytes), color: healthColor(r.values.failure_rate) }, r.values) });
+      node(s).data.bytes += r.values.bytes; node(d).data.bytes += r.values.bytes;
+      const width = 1 + Math.log10(1 + r.values.bytes);
+      const h = health(r.values.failure_rate);
+      /* style comes from classes (health, width step), never from per-element mappers or functions */
+      edges.push({ group: 'edges', classes: h + ' w' + Math.min(12, Math.round(width)),
+        data: Object.assign({ id: s + ' → ' + d + ' [' + cls + ']', source: s, target: d, cls, width, color: COLORS[h] }, r.values) });
     });
-    const elements = [...nodes.values(), ...edges];
+    const large = nodes.size > LARGE_NODES || edges.length > LARGE_EDGES;
+    const byBytes = [...nodes.values()].sort((a, b) => b.data.bytes - a.data.bytes);
+    byBytes.forEach((n, i) => {
+      n.classes = 's' + Math.min(4, Math.floor(5 * n.data.bytes / 1e9)) + (!large || i < LABELLED ? ' labelled' : '');
+      /* rings of growing size around the heaviest nodes: 3, 9, 15, ... nodes */
+      n.data.ring = Math.floor(Math.sqrt(i / 3));
+    });
     if (state.cy) state.cy.destroy();
-    const t0 = performance.now();
-    const large = edges.length > 300;
-    const edgeStyle = large
-      ? { width: 'data(width)', 'line-color': 'data(color)', 'curve-style': 'haystack', 'haystack-radius': 0 }
-      : { width: 'data(width)', 'line-color': 'data(color)', 'target-arrow-color': 'data(color)',
-        'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(cls)', 'font-size': 8, color: '#667' };
+    const t2 = performance.now();
+    state.drawnMillis = null;
     state.cy = cytoscape({
-      container: $('#map'), elements, wheelSensitivity: 0.3, pixelRatio: large ? 1 : 'auto',
-      hideEdgesOnViewport: large, textureOnViewport: large,
-      layout: nodes.size <= 150 ? { name: 'cose', animate: false, randomize: false } : { name: 'concentric', animate: false },
-      style: [
-        { selector: 'node', style: { label: 'data(id)', 'font-size': 10, 'min-zoomed-font-size': 8, 'background-color': '#5a7bd8',
-          width: 'mapData(bytes, 0, 1e9, 14, 48)', height: 'mapData(bytes, 0, 1e9, 14, 48)' } },
-        { selector: 'edge', style: edgeStyle },
-        { selector: ':selected', style: { 'overlay-opacity': 0.15, 'overlay-color': '#1d2330' } }
-      ]
+      container: $('#map'), wheelSensitivity: 0.3, pixelRatio: large ? 1 : 'auto',
+      hideEdgesOnViewport: large, textureOnViewport: large, motionBlur: false,
+      style: mapStyle(large), elements: [...nodes.values(), ...edges],
+      layout: large
+        ? { name: 'concentric', animate: false, concentric: (n) => -n.data('ring'), levelWidth: () => 0.5, fit: false }
+        : { name: 'cose', animate: false, randomize: false }
     });
-    state.renderMillis = performance.now() - t0;
+    /* straight edges lie between their nodes: fitting the nodes spares the bounding boxes of every edge */
+    if (large) state.cy.fit(state.cy.nodes(), 30);
+    state.cy.one('render', () => { state.drawnMillis = performance.now(); });
+    const t3 = performance.now();
+    state.timings = { fetchMillis: t1 - t0, buildMillis: t2 - t1, cytoscapeMillis: t3 - t2 };
+    state.renderMillis = t3 - t2;
     state.cy.on('tap', 'node', (e) => nodeDetails(g, e.target.id()));
     state.cy.on('tap', 'edge', (e) => edgeDetails(g, e.target.data()));
+  }
+
+  /* Constant styles per class: large maps get straight (haystack) edges, no arrows, no edge labels. */
+  function mapStyle(large) {
+    const style = [
+      { selector: 'node', style: { 'background-color': '#5a7bd8', width: 14, height: 14 } },
+      { selector: 'node.labelled, node:selected', style: { label: 'data(id)', 'font-size': 10, 'min-zoomed-font-size': 8 } },
+      { selector: 'edge', style: large ? { 'curve-style': 'haystack', 'haystack-radius': 0 }
+        : { 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', label: 'data(cls)', 'font-size': 8, color: '#667' } }
+    ];
+    for (let i = 1; i <= 4; i++) style.push({ selector: 'node.s' + i, style: { width: 14 + 8.5 * i, height: 14 + 8.5 * i } });
+    for (let i = 1; i <= 12; i++) style.push({ selector: 'edge.w' + i, style: { width: i } });
+    HEALTH.forEach((h) => style.push({ selector: 'edge.' + h, style: { 'line-color': COLORS[h], 'target-arrow-color': COLORS[h] } }));
+    style.push({ selector: ':selected', style: { 'overlay-opacity': 0.15, 'overlay-color': '#1d2330' } });
+    return style;
   }
 
   function detailsSection(title) {
