@@ -28,6 +28,12 @@ import org.opentest4j.AssertionFailedError;
 final class AgentProcess implements AutoCloseable {
 
     static final Path ROOT = Path.of(System.getProperty("cartograph.root", "../..")).toAbsolutePath().normalize();
+    /**
+     * Where {@link #runnableJar} finds the jars: {@code run-configs/target}, or the folder named by the
+     * environment variable {@code CARTOGRAPH_IT_RUNNABLES} (to run the tests against other builds).
+     */
+    static final Path RUNNABLES = Path.of(System.getenv().getOrDefault("CARTOGRAPH_IT_RUNNABLES",
+            ROOT.resolve("run-configs/target").toString()));
 
     final Path dir;
     final Path stdout;
@@ -37,15 +43,14 @@ final class AgentProcess implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     AgentProcess(Path dir, Path config, Map<String, String> env) throws IOException {
+        this(dir, runCommand(config), env);
+    }
+
+    private AgentProcess(Path dir, List<String> cmd, Map<String, String> env) throws IOException {
         this.dir = dir;
         this.port = freePort();
         this.stdout = dir.resolve("stdout.log");
         this.stderr = dir.resolve("stderr.log");
-        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("bin/cartograph").toString(), "run"));
-        if (config != null) {
-            cmd.add("--config");
-            cmd.add(config.toString());
-        }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("CARTOGRAPH_") || k.startsWith("DD_"));
@@ -55,6 +60,38 @@ final class AgentProcess implements AutoCloseable {
         pb.environment().put("CARTOGRAPH_DATA_DIR", dir.resolve("data").toString());
         pb.environment().putAll(env);
         process = pb.start();
+    }
+
+    private static List<String> runCommand(Path config) {
+        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("bin/cartograph").toString(), "run"));
+        if (config != null) {
+            cmd.add("--config");
+            cmd.add(config.toString());
+        }
+        return cmd;
+    }
+
+    /**
+     * Starts a runnable jar of {@link #RUNNABLES} (e.g. {@code collector.jar}, which
+     * {@code bin/cartograph} does not start) as its README says, {@code java -jar}, with this JVM's
+     * java, the same folders, port and environment handling as the agent, and
+     * {@code CARTOGRAPH_JAVA_OPTS} from {@code env} as JVM options.
+     *
+     * @param jar the jar's file name, e.g. {@code collector.jar}
+     */
+    static AgentProcess runnableJar(Path dir, String jar, Path config, Map<String, String> env) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        String opts = env.getOrDefault("CARTOGRAPH_JAVA_OPTS", "").strip();
+        if (!opts.isEmpty()) {
+            cmd.addAll(List.of(opts.split("\\s+")));
+        }
+        cmd.add("-Dcartograph.home=" + ROOT);
+        if (config != null) {
+            cmd.add("-Dcartograph.config=" + config);
+        }
+        cmd.addAll(List.of("-jar", RUNNABLES.resolve(jar).toString()));
+        return new AgentProcess(dir, cmd, env);
     }
 
     static int freePort() throws IOException {

@@ -27,6 +27,7 @@ import org.cartograph.flow.FlowBatch;
 import org.cartograph.kafka.internal.schema.BatchCodec;
 import org.cartograph.kafka.internal.sink.KafkaSinkAccess;
 import org.cartograph.kafka.internal.collector.KafkaCollectorAccess;
+import org.cartograph.testkit.kafka.KafkaBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

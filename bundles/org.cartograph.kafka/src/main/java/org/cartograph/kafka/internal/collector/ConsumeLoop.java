@@ -22,6 +22,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.cartograph.flow.FlowBatch;
+import org.cartograph.kafka.internal.KafkaClients;
 import org.cartograph.kafka.internal.schema.BatchCodec;
 import org.cartograph.kafka.internal.schema.MalformedBatchException;
 import org.cartograph.sink.BatchPublisher;
@@ -205,7 +206,7 @@ final class ConsumeLoop implements Runnable {
 
     private void failed(RuntimeException e) {
         errors.incrementAndGet();
-        String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+        String why = KafkaClients.describe(e);
         if (state.healthy()) {
             LOG.warn("Kafka collector on {}: {}", topic, why);
             state = new State(false, why, Instant.now());

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.cartograph.kafka.internal.KafkaClients;
+import org.cartograph.kafka.internal.KafkaSecurity;
 import org.cartograph.sink.BatchPublisher;
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
@@ -51,6 +52,8 @@ public final class KafkaCollector implements StatusContributor {
     private final Thread thread;
     private final String topic;
     private final String group;
+    /** Protocol, mechanism and user; no secret. */
+    private final String security;
 
     /**
      * @param config    the collector's configuration
@@ -73,11 +76,14 @@ public final class KafkaCollector implements StatusContributor {
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(1000, config.session_timeout_ms() / 3)));
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG, "false");
+        KafkaSecurity securitySettings = KafkaSecurity.of(config);
+        securitySettings.applyTo(p);
+        security = securitySettings.describe();
         KafkaConsumer<String, byte[]> consumer = KafkaClients.create(
                 () -> new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer()));
         loop = new ConsumeLoop(consumer, topic, publisher, POLL_TIMEOUT);
         thread = Thread.ofPlatform().name(THREAD).daemon().start(loop);
-        LOG.info("Kafka collector consuming {} at {} in group {}", topic, servers, group);
+        LOG.info("Kafka collector consuming {} at {} over {} in group {}", topic, servers, security, group);
     }
 
     /** Leaves the group (its partitions go to the other collectors) and closes the consumer. */
@@ -96,7 +102,7 @@ public final class KafkaCollector implements StatusContributor {
      * @return one status: counters {@code decoded}, {@code malformed}, {@code incomplete} (split
      *         batches given up), {@code duplicates} (resent records ignored), {@code errors},
      *         {@code lag}, {@code partitions}; attributes {@code topic}, {@code group},
-     *         {@code last_error}
+     *         {@code last_error}, {@code security} (protocol, mechanism and user; never a password)
      */
     @Override
     public List<ComponentStatus> status() {
@@ -110,9 +116,12 @@ public final class KafkaCollector implements StatusContributor {
         c.put("lag", loop.lag());
         c.put("partitions", loop.partitions());
         Health health = !s.healthy() ? Health.DEGRADED : loop.partitions() == 0 ? Health.STARTING : Health.OK;
-        String message = !s.healthy() ? s.lastError() : loop.partitions() == 0 ? "no partition assigned yet" : "";
+        String message = !s.healthy()
+                ? (KafkaClients.isRefusal(s.lastError()) ? "brokers refuse this client (" + security + "): " : "")
+                        + s.lastError()
+                : loop.partitions() == 0 ? "no partition assigned yet" : "";
         return List.of(new ComponentStatus(COMPONENT, health, message, c,
-                Map.of("topic", topic, "group", group, "last_error", s.lastError()), s.since()));
+                Map.of("topic", topic, "group", group, "last_error", s.lastError(), "security", security), s.since()));
     }
 
     private static String required(String name, String value) {

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.cartograph.flow.FlowBatch;
 import org.cartograph.kafka.internal.KafkaClients;
+import org.cartograph.kafka.internal.KafkaSecurity;
 import org.cartograph.kafka.internal.schema.BatchCodec;
 import org.cartograph.sink.FlowSink;
 import org.cartograph.sink.SinkResult;
@@ -74,6 +75,8 @@ public final class KafkaSink implements FlowSink, StatusContributor {
     private final ExecutorService executor;
     private final Thread senderThread;
     private final String target;
+    /** What {@link KafkaSecurity#describe()} says: protocol, mechanism, user; no secret. */
+    private final String security;
     private final int maxRecordBytes;
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong spoolErrors = new AtomicLong();
@@ -90,11 +93,12 @@ public final class KafkaSink implements FlowSink, StatusContributor {
     public KafkaSink(KafkaSinkConfig config) throws IOException {
         this(config, new KafkaTransport(KafkaClients.requireServers(config.bootstrap_servers()), topic(config),
                 config.client_id(), compression(config), Duration.ofSeconds(config.delivery_timeout_seconds()),
-                config.max_record_bytes() + REQUEST_HEADROOM));
+                config.max_record_bytes() + REQUEST_HEADROOM, KafkaSecurity.of(config)));
     }
 
     /** For tests: the same sink over another transport. */
     KafkaSink(KafkaSinkConfig config, RecordTransport transport) throws IOException {
+        this.security = KafkaSecurity.of(config).describe();
         if (config.spool_max_mb() < 1 || config.spool_max_batches() < 1 || config.delivery_timeout_seconds() < 1) {
             throw new IllegalArgumentException("spool.max.mb, spool.max.batches and delivery.timeout.seconds must be"
                     + " at least 1");
@@ -114,8 +118,8 @@ public final class KafkaSink implements FlowSink, StatusContributor {
             return t;
         });
         this.senderThread = Thread.ofPlatform().name(SENDER_THREAD).daemon().start(sender);
-        LOG.info("Kafka sink publishing to topic {} (spool {}, {} batches waiting)", target, spool.dir(),
-                spool.records());
+        LOG.info("Kafka sink publishing to topic {} over {} (spool {}, {} batches waiting)", target, security,
+                spool.dir(), spool.records());
     }
 
     /** Stops sending; what is not yet acknowledged stays in the spool for the next start. */
@@ -160,7 +164,8 @@ public final class KafkaSink implements FlowSink, StatusContributor {
     /**
      * @return one status: counters {@code sent}, {@code spooled}, {@code spool_batches},
      *         {@code spool_bytes}, {@code dropped} (and its causes), {@code send_failures};
-     *         attributes {@code connected}, {@code topic}, {@code spool_dir}, {@code last_error}
+     *         attributes {@code connected}, {@code topic}, {@code spool_dir}, {@code last_error},
+     *         {@code security} (protocol, mechanism and user; never a password)
      */
     @Override
     public List<ComponentStatus> status() {
@@ -188,12 +193,15 @@ public final class KafkaSink implements FlowSink, StatusContributor {
         } else if (sender.sent() == 0 && link.lastError().isEmpty()) {
             health = Health.STARTING;
             message = "nothing sent yet";
+        } else if (KafkaClients.isRefusal(link.lastError())) {
+            health = Health.DEGRADED;
+            message = "brokers refuse this client (" + security + "), spooling: " + link.lastError();
         } else {
             health = Health.DEGRADED;
             message = "brokers unreachable, spooling: " + link.lastError();
         }
         Map<String, String> a = Map.of("connected", String.valueOf(link.connected()), "topic", target,
-                "spool_dir", spool.dir().toString(), "last_error", error);
+                "spool_dir", spool.dir().toString(), "last_error", error, "security", security);
         return List.of(new ComponentStatus(COMPONENT, health, message, c, a, link.since()));
     }
 

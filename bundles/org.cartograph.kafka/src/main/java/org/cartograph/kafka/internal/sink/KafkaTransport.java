@@ -17,6 +17,7 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.cartograph.kafka.internal.KafkaClients;
+import org.cartograph.kafka.internal.KafkaSecurity;
 import org.cartograph.kafka.internal.schema.BatchCodec;
 
 /**
@@ -44,9 +45,11 @@ final class KafkaTransport implements RecordTransport {
      * @param compression     {@code lz4}, {@code gzip} or {@code none}
      * @param deliveryTimeout how long the producer tries one record
      * @param maxMessageBytes the largest record sent
+     * @param security        TLS and SASL settings
+     * @throws IllegalArgumentException if a security setting is missing or unreadable
      */
     KafkaTransport(String servers, String topic, String clientId, String compression, Duration deliveryTimeout,
-                   int maxMessageBytes) {
+                   int maxMessageBytes, KafkaSecurity security) {
         this.topic = topic;
         long delivery = Math.max(2000, deliveryTimeout.toMillis());
         properties = new Properties();
@@ -63,6 +66,7 @@ final class KafkaTransport implements RecordTransport {
         properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(maxMessageBytes));
         properties.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "5000");
         properties.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, "false");
+        security.applyTo(properties);
     }
 
     @Override

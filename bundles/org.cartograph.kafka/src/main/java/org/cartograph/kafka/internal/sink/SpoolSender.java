@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.cartograph.kafka.internal.KafkaClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,7 +158,7 @@ final class SpoolSender implements Runnable {
 
     private void failed(Throwable failure) {
         failures.incrementAndGet();
-        String why = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        String why = KafkaClients.describe(failure);
         Link before = link;
         if (before.connected()) {
             LOG.warn("Kafka sink disconnected, spooling batches: {}", why);

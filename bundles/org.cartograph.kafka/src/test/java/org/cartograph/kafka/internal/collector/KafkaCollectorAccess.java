@@ -1,6 +1,7 @@
 package org.cartograph.kafka.internal.collector;
 
 import java.util.List;
+import java.util.Map;
 
 import org.cartograph.flow.FlowBatch;
 import org.cartograph.status.ComponentStatus;
@@ -20,8 +21,21 @@ public final class KafkaCollectorAccess implements AutoCloseable {
     /** @return a collector in this group */
     public static KafkaCollectorAccess open(String servers, String topic, String group) {
         RecordingPublisher publisher = new RecordingPublisher();
-        return new KafkaCollectorAccess(new KafkaCollector(TestCollectorConfig.of(servers, topic, group), publisher),
+        return new KafkaCollectorAccess(new KafkaCollector(TestCollectorConfig.of(servers, topic, group).get(), publisher),
                 publisher);
+    }
+
+    /**
+     * @param attributes further attributes of the configuration (method names, e.g. {@code security_protocol})
+     * @return a collector in this group with these attributes set too
+     */
+    public static KafkaCollectorAccess open(String servers, String topic, String group, Map<String, Object> attributes) {
+        TestCollectorConfig c = TestCollectorConfig.of(servers, topic, group);
+        for (Map.Entry<String, Object> e : attributes.entrySet()) {
+            c = c.with(e.getKey(), e.getValue());
+        }
+        RecordingPublisher publisher = new RecordingPublisher();
+        return new KafkaCollectorAccess(new KafkaCollector(c.get(), publisher), publisher);
     }
 
     /** @return the batches published so far, in order */

@@ -1,6 +1,7 @@
 package org.cartograph.kafka.internal.sink;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.cartograph.flow.FlowBatch;
@@ -24,7 +25,20 @@ public final class KafkaSinkAccess implements AutoCloseable {
     /** @return a sink as above that splits batches into records of at most this many bytes */
     public static KafkaSinkAccess open(String servers, String topic, Path spool, int maxRecordBytes) throws Exception {
         return new KafkaSinkAccess(new KafkaSink(TestSinkConfig.of(servers, topic, spool.toString())
-                .withDeliveryTimeout(10).withMaxRecordBytes(maxRecordBytes)));
+                .withDeliveryTimeout(10).withMaxRecordBytes(maxRecordBytes).get()));
+    }
+
+    /**
+     * @param attributes further attributes of the configuration (method names, e.g. {@code security_protocol})
+     * @return a sink as {@link #open(String, String, Path)} with these attributes set too
+     */
+    public static KafkaSinkAccess open(String servers, String topic, Path spool, Map<String, Object> attributes)
+            throws Exception {
+        TestSinkConfig c = TestSinkConfig.of(servers, topic, spool.toString()).withDeliveryTimeout(10);
+        for (Map.Entry<String, Object> e : attributes.entrySet()) {
+            c = c.with(e.getKey(), e.getValue());
+        }
+        return new KafkaSinkAccess(new KafkaSink(c.get()));
     }
 
     /** @return whether the delivery succeeded (the batch is in the spool) */

@@ -30,7 +30,7 @@ class KafkaSinkTest {
     void batchesAreSentInOrderOnceTheTransportComesBack() throws Exception {
         FakeTransport transport = new FakeTransport();
         transport.up(false);
-        KafkaSink sink = new KafkaSink(config(100), transport);
+        KafkaSink sink = new KafkaSink(config(100).get(), transport);
         try {
             for (int i = 1; i <= 6; i++) {
                 assertEquals(SinkResult.success(), deliver(sink, Batches.batch("h" + i, i)));
@@ -57,7 +57,7 @@ class KafkaSinkTest {
     void beyondTheBoundTheOldestAreDroppedAndCounted() throws Exception {
         FakeTransport transport = new FakeTransport();
         transport.up(false);
-        KafkaSink sink = new KafkaSink(config(3), transport);
+        KafkaSink sink = new KafkaSink(config(3).get(), transport);
         try {
             for (int i = 1; i <= 8; i++) {
                 deliver(sink, Batches.batch("h" + i, i));
@@ -79,13 +79,13 @@ class KafkaSinkTest {
     void spooledBatchesSurviveARestartOfTheSink() throws Exception {
         FakeTransport down = new FakeTransport();
         down.up(false);
-        KafkaSink first = new KafkaSink(config(100), down);
+        KafkaSink first = new KafkaSink(config(100).get(), down);
         deliver(first, Batches.batch("h1", 1));
         deliver(first, Batches.batch("h2", 2));
         first.deactivate();
 
         FakeTransport up = new FakeTransport();
-        KafkaSink second = new KafkaSink(config(100), up);
+        KafkaSink second = new KafkaSink(config(100).get(), up);
         try {
             deliver(second, Batches.batch("h3", 3));
             Await.until(WAIT, () -> second.status().getFirst().counters().get("sent") == 3,
@@ -100,7 +100,7 @@ class KafkaSinkTest {
     void aRecordTheBrokersRefuseForGoodIsDroppedAndCounted() throws Exception {
         FakeTransport transport = new FakeTransport();
         transport.rejectKeysOfLength(5);
-        KafkaSink sink = new KafkaSink(config(100), transport);
+        KafkaSink sink = new KafkaSink(config(100).get(), transport);
         try {
             deliver(sink, Batches.batch("h1", 1));
             deliver(sink, Batches.batch("huge1", 2));
@@ -117,7 +117,7 @@ class KafkaSinkTest {
     @Test
     void deliverReturnsBeforeTheBatchIsSpooled() throws Exception {
         FakeTransport transport = new FakeTransport();
-        KafkaSink sink = new KafkaSink(config(100), transport);
+        KafkaSink sink = new KafkaSink(config(100).get(), transport);
         try {
             CompletableFuture<SinkResult> f = sink.deliver(Batches.batch("h1", 1)).toCompletableFuture();
             assertEquals(SinkResult.success(), f.get(5, TimeUnit.SECONDS));
@@ -132,7 +132,7 @@ class KafkaSinkTest {
     @Test
     void aBatchLargerThanARecordIsSentAsConsecutiveParts() throws Exception {
         FakeTransport transport = new FakeTransport();
-        KafkaSink sink = new KafkaSink(config(100).withMaxRecordBytes(2048), transport);
+        KafkaSink sink = new KafkaSink(config(100).withMaxRecordBytes(2048).get(), transport);
         try {
             deliver(sink, Batches.batch("small", 1));
             deliver(sink, Batches.big("big", 2, 60));
@@ -151,11 +151,10 @@ class KafkaSinkTest {
     @Test
     void invalidSettingsAreRefused() {
         TestSinkConfig base = config(100);
-        assertThrows(IllegalArgumentException.class, () -> new KafkaSink(new TestSinkConfig(" ", "t", "c", "lz4", "d",
-                base.spool_dir(), 1, 1, 1, 1, 1024)));
-        assertThrows(IllegalArgumentException.class, () -> new KafkaSink(new TestSinkConfig("x:9092", "t", "c", "brotli",
-                "d", base.spool_dir(), 1, 1, 1, 1, 1024)));
-        assertThrows(IllegalArgumentException.class, () -> new KafkaSink(base.withMaxRecordBytes(10),
+        assertThrows(IllegalArgumentException.class, () -> new KafkaSink(base.with("bootstrap_servers", " ").get()));
+        assertThrows(IllegalArgumentException.class, () -> new KafkaSink(base.with("bootstrap_servers", "x:9092")
+                .with("compression", "brotli").get()));
+        assertThrows(IllegalArgumentException.class, () -> new KafkaSink(base.withMaxRecordBytes(10).get(),
                 new FakeTransport()));
     }
 

@@ -1,35 +1,40 @@
 package org.cartograph.kafka.internal.sink;
 
-import java.lang.annotation.Annotation;
+import java.util.HashMap;
+import java.util.Map;
 
-/** A {@link KafkaSinkConfig} for constructing the sink directly in tests. */
-record TestSinkConfig(String bootstrap_servers, String topic, String client_id, String compression, String data_dir,
-                      String spool_dir, int spool_max_mb, int spool_max_batches, int delivery_timeout_seconds,
-                      int max_backoff_seconds, int max_record_bytes) implements KafkaSinkConfig {
+import org.cartograph.kafka.internal.TestConfigs;
+
+/** Builds a {@link KafkaSinkConfig} for constructing the sink directly in tests. */
+record TestSinkConfig(Map<String, Object> values) {
 
     /** @return the annotation's defaults, with these servers, topic and spool directory */
     static TestSinkConfig of(String servers, String topic, String spoolDir) {
-        return new TestSinkConfig(servers, topic, "cartograph-test", "lz4", "data", spoolDir, 256, 8640, 30, 1,
-                900000);
+        return new TestSinkConfig(Map.of("bootstrap_servers", servers, "topic", topic, "client_id", "cartograph-test",
+                "spool_dir", spoolDir, "max_backoff_seconds", 1));
+    }
+
+    /** @return a copy with this attribute (method name) set */
+    TestSinkConfig with(String attribute, Object value) {
+        Map<String, Object> v = new HashMap<>(values);
+        v.put(attribute, value);
+        return new TestSinkConfig(Map.copyOf(v));
     }
 
     TestSinkConfig withDeliveryTimeout(int seconds) {
-        return new TestSinkConfig(bootstrap_servers, topic, client_id, compression, data_dir, spool_dir, spool_max_mb,
-                spool_max_batches, seconds, max_backoff_seconds, max_record_bytes);
+        return with("delivery_timeout_seconds", seconds);
     }
 
     TestSinkConfig withSpoolMaxBatches(int batches) {
-        return new TestSinkConfig(bootstrap_servers, topic, client_id, compression, data_dir, spool_dir, spool_max_mb,
-                batches, delivery_timeout_seconds, max_backoff_seconds, max_record_bytes);
+        return with("spool_max_batches", batches);
     }
 
     TestSinkConfig withMaxRecordBytes(int bytes) {
-        return new TestSinkConfig(bootstrap_servers, topic, client_id, compression, data_dir, spool_dir, spool_max_mb,
-                spool_max_batches, delivery_timeout_seconds, max_backoff_seconds, bytes);
+        return with("max_record_bytes", bytes);
     }
 
-    @Override
-    public Class<? extends Annotation> annotationType() {
-        return KafkaSinkConfig.class;
+    /** @return the configuration */
+    KafkaSinkConfig get() {
+        return TestConfigs.of(KafkaSinkConfig.class, values);
     }
 }
