@@ -127,6 +127,13 @@ final class ConfigLoader {
             configurations.computeIfAbsent(target.pid(), p -> new LinkedHashMap<>())
                     .putIfAbsent(target.property(), defaultDataDir);
         }
+        Object dataDir = configurations.get(KeyCatalog.WEBCONSOLE).get(KeyCatalog.DATA_DIR_PROPERTY);
+        for (String pid : KeyCatalog.DATA_DIR_FOLLOWERS) {
+            Map<String, Object> props = configurations.get(pid);
+            if (props != null) {
+                props.putIfAbsent(KeyCatalog.DATA_DIR_PROPERTY, dataDir);
+            }
+        }
         fileInstall.putIfAbsent(KeyCatalog.DEPLOY_DIR_PROPERTY, base.resolve("deploy").normalize().toString());
         fileInstall.put("felix.fileinstall.poll", 1000L);
         fileInstall.put("felix.fileinstall.noInitialDelay", Boolean.TRUE);

@@ -43,6 +43,11 @@ final class KeyCatalog {
     static final String FILEINSTALL = "org.apache.felix.fileinstall";
     static final String DEPLOY_DIR_PROPERTY = "felix.fileinstall.dir";
     static final String DATA_DIR_PROPERTY = "data.dir";
+    /**
+     * PIDs that keep state under the data directory but exist only when configured otherwise:
+     * they get {@link #DATA_DIR_PROPERTY} when present, and are never created for it.
+     */
+    static final List<String> DATA_DIR_FOLLOWERS = List.of("org.cartograph.sink.kafka");
 
     /** The top-level YAML sections read; all others are ignored. */
     static final Set<String> SECTIONS = Set.of("cartograph", "system_probe_config", "network_config");
@@ -184,6 +189,10 @@ final class KeyCatalog {
         k.add(ConfigKey.of("cartograph.collector.kafka.topic", new Text(true), collector, "topic", "Topic consumed."));
         k.add(ConfigKey.of("cartograph.collector.kafka.group_id", new Text(true), collector, "group.id",
                 "Consumer group shared by the collectors."));
+        k.add(ConfigKey.of("cartograph.collector.kafka.session_timeout_ms", new Int("an integer", 6000, 1_800_000),
+                collector, "session.timeout.ms", "Silence after which a collector's partitions go to another."));
+        KafkaSecurityKeys.addTo(k, "cartograph.sinks.kafka.", kafka);
+        KafkaSecurityKeys.addTo(k, "cartograph.collector.kafka.", collector);
         MetadataKeys.addTo(k);
         return new KeyCatalog(k);
     }

@@ -198,6 +198,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theKafkaSpoolFollowsTheDataDirectoryOnlyWhenTheSinkIsConfigured() {
+        ConfigPlan none = loader(Map.of("CARTOGRAPH_DATA_DIR", "/var/lib/c")).load(null, null).plan().orElseThrow();
+        assertFalse(none.configurations().containsKey("org.cartograph.sink.kafka"), "no Kafka sink unless configured");
+        ConfigPlan on = loader(Map.of("CARTOGRAPH_DATA_DIR", "/var/lib/c",
+                "CARTOGRAPH_SINKS_KAFKA_BOOTSTRAP_SERVERS", "k:9093", "CARTOGRAPH_SINKS_KAFKA_SASL_PASSWORD", "pw"))
+                .load(null, null).plan().orElseThrow();
+        Map<String, Object> kafka = on.configurations().get("org.cartograph.sink.kafka");
+        assertEquals("/var/lib/c", kafka.get("data.dir"));
+        assertEquals("pw", kafka.get("sasl.password"));
+    }
+
+    @Test
     void metadataProvidersAreSwitchedOnFromYaml() throws IOException {
         Path file = write("""
                 cartograph:

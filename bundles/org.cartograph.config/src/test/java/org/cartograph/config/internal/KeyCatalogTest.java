@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,7 +46,7 @@ class KeyCatalogTest {
         for (ConfigKey key : catalog.keys()) {
             targets.put(key.path(), String.join(",", key.targets().stream().map(t -> t.pid() + "/" + t.property()).toList()));
         }
-        assertEquals(new TreeMap<>(Map.ofEntries(
+        Map<String, String> expected = new TreeMap<>(Map.ofEntries(
                 Map.entry("cartograph.interval", "org.cartograph.core.pipeline/interval.seconds"),
                 Map.entry("cartograph.host_name", "org.cartograph.core.pipeline/host.name"),
                 Map.entry("network_config.enabled", "org.cartograph.core.pipeline/network.enabled"),
@@ -117,9 +118,23 @@ class KeyCatalogTest {
                 Map.entry("cartograph.sinks.jsonl.path", "org.cartograph.sink.jsonl/path"),
                 Map.entry("cartograph.sinks.jsonl.max_file_size_mb", "org.cartograph.sink.jsonl/max.file.size.mb"),
                 Map.entry("cartograph.sinks.jsonl.max_files", "org.cartograph.sink.jsonl/max.files"),
-                Map.entry("cartograph.capture.replay.script", "org.cartograph.capture.replay/script"))), targets);
-        assertEquals(List.of("cartograph.console.password", "cartograph.sinks.otlp.headers"),
-                catalog.keys().stream().filter(ConfigKey::secret).map(ConfigKey::path).toList());
+                Map.entry("cartograph.collector.kafka.session_timeout_ms", "org.cartograph.collector.kafka/session.timeout.ms"),
+                Map.entry("cartograph.capture.replay.script", "org.cartograph.capture.replay/script")));
+        List<String> secrets = new ArrayList<>(List.of("cartograph.console.password", "cartograph.sinks.otlp.headers"));
+        for (String side : List.of("cartograph.sinks.kafka.", "cartograph.collector.kafka.")) {
+            String pid = side.equals("cartograph.sinks.kafka.") ? "org.cartograph.sink.kafka" : "org.cartograph.collector.kafka";
+            for (String property : List.of("security.protocol", "sasl.mechanism", "sasl.username", "sasl.password",
+                    "sasl.password.file", "ssl.truststore.location", "ssl.truststore.password", "ssl.truststore.type",
+                    "ssl.truststore.certificates", "ssl.keystore.location", "ssl.keystore.password", "ssl.keystore.type",
+                    "ssl.key.password", "ssl.endpoint.identification.algorithm")) {
+                expected.put(side + property.replace('.', '_'), pid + "/" + property);
+                if (property.endsWith("password")) {
+                    secrets.add(side + property.replace('.', '_'));
+                }
+            }
+        }
+        assertEquals(expected, targets);
+        assertEquals(secrets, catalog.keys().stream().filter(ConfigKey::secret).map(ConfigKey::path).toList());
     }
 
     @Test
