@@ -9,6 +9,7 @@ import org.cartograph.enrich.TagSet;
 import org.cartograph.flow.ConnectionKey;
 import org.cartograph.flow.ConnectionStats;
 import org.cartograph.flow.Direction;
+import org.cartograph.flow.DnsLatency;
 import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
@@ -40,7 +41,8 @@ public final class Batches {
         Flow b = new Flow(v6, 0, 0, "", 0, Direction.NONE, true, false, true, true, ConnectionStats.ZERO,
                 ConnectionStats.ZERO, null, List.of(), TagSet.EMPTY, TagSet.EMPTY);
         DnsStats dns = new DnsStats(IpAddress.parse("10.0.0.1"), IpAddress.parse("10.0.0.53"), "example.com", "A", 3,
-                1, Map.of("NOERROR", 2L), 900, 300, 500);
+                1, Map.of("NOERROR", 2L, "NXDOMAIN", 1L), 900, 300, 500, new DnsLatency(2, 500, 200, 300),
+                new DnsLatency(1, 400, 400, 400));
         return new FlowBatch(sequence, host, TIME.plusSeconds(10 * sequence), Duration.ofSeconds(10), List.of(a, b),
                 List.of(dns));
     }

@@ -64,6 +64,13 @@ final class Fields {
     static final int DNS_LATENCY_SUM_MICROS = 8;
     static final int DNS_LATENCY_P50_MICROS = 9;
     static final int DNS_LATENCY_P99_MICROS = 10;
+    static final int DNS_SUCCESS_LATENCY = 11;
+    static final int DNS_FAILURE_LATENCY = 12;
+
+    static final int LATENCY_COUNT = 1;
+    static final int LATENCY_SUM_MICROS = 2;
+    static final int LATENCY_P50_MICROS = 3;
+    static final int LATENCY_P99_MICROS = 4;
 
     static final int PROTOCOL_TCP = 1;
     static final int PROTOCOL_UDP = 2;

@@ -10,6 +10,7 @@ import org.cartograph.enrich.TagSet;
 import org.cartograph.flow.ConnectionKey;
 import org.cartograph.flow.ConnectionStats;
 import org.cartograph.flow.Direction;
+import org.cartograph.flow.DnsLatency;
 import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
@@ -251,7 +252,7 @@ public final class V1Codec {
     }
 
     private static org.cartograph.kafka.internal.schema.proto.DnsStats encode(DnsStats d) {
-        return org.cartograph.kafka.internal.schema.proto.DnsStats.newBuilder()
+        var b = org.cartograph.kafka.internal.schema.proto.DnsStats.newBuilder()
                 .setClient(ByteString.copyFrom(d.client().toBytes()))
                 .setServer(ByteString.copyFrom(d.server().toBytes()))
                 .setDomain(d.domain())
@@ -261,13 +262,30 @@ public final class V1Codec {
                 .putAllRcodes(d.rcodes())
                 .setLatencySumMicros(d.latencySumMicros())
                 .setLatencyP50Micros(d.latencyP50Micros())
-                .setLatencyP99Micros(d.latencyP99Micros())
-                .build();
+                .setLatencyP99Micros(d.latencyP99Micros());
+        if (!d.successLatency().equals(DnsLatency.NONE)) {
+            b.setSuccessLatency(encode(d.successLatency()));
+        }
+        if (!d.failureLatency().equals(DnsLatency.NONE)) {
+            b.setFailureLatency(encode(d.failureLatency()));
+        }
+        return b.build();
+    }
+
+    private static org.cartograph.kafka.internal.schema.proto.DnsLatency encode(DnsLatency l) {
+        return org.cartograph.kafka.internal.schema.proto.DnsLatency.newBuilder().setCount(l.count())
+                .setSumMicros(l.sumMicros()).setP50Micros(l.p50Micros()).setP99Micros(l.p99Micros()).build();
     }
 
     private static DnsStats decode(org.cartograph.kafka.internal.schema.proto.DnsStats d) {
         return new DnsStats(IpAddress.ofBytes(d.getClient().toByteArray()), IpAddress.ofBytes(d.getServer().toByteArray()),
                 d.getDomain(), d.getQueryType(), d.getQueries(), d.getTimeouts(), d.getRcodesMap(),
-                d.getLatencySumMicros(), d.getLatencyP50Micros(), d.getLatencyP99Micros());
+                d.getLatencySumMicros(), d.getLatencyP50Micros(), d.getLatencyP99Micros(),
+                d.hasSuccessLatency() ? decode(d.getSuccessLatency()) : DnsLatency.NONE,
+                d.hasFailureLatency() ? decode(d.getFailureLatency()) : DnsLatency.NONE);
+    }
+
+    private static DnsLatency decode(org.cartograph.kafka.internal.schema.proto.DnsLatency l) {
+        return new DnsLatency(l.getCount(), l.getSumMicros(), l.getP50Micros(), l.getP99Micros());
     }
 }

@@ -106,7 +106,7 @@ final class V2Decoder {
         List<DnsStats> dnsList = new ArrayList<>(dns);
         for (int i = 0; i < dns; i++) {
             r.range(dnsRanges[2 * i], dnsRanges[2 * i + 1]);
-            dnsList.add(dns());
+            dnsList.add(DnsCodec.read(r));
         }
         Arrays.fill(strings, 0, stringCount, null);
         Instant instant = Instant.ofEpochSecond(Math.floorDiv(time, NANOS_PER_SECOND),
@@ -329,55 +329,5 @@ final class V2Decoder {
         }
         return new ConnectionStats(bytesSent, bytesReceived, packetsSent, packetsReceived, retransmits, rtt, rttVar,
                 established, closed, failures);
-    }
-
-    private DnsStats dns() {
-        IpAddress client = null;
-        IpAddress server = null;
-        String domain = "";
-        String queryType = "";
-        long queries = 0;
-        long timeouts = 0;
-        Map<String, Long> rcodes = null;
-        long sum = 0;
-        long p50 = 0;
-        long p99 = 0;
-        while (r.more()) {
-            int tag = r.tag();
-            switch (tag) {
-                case Fields.DNS_CLIENT << 3 | ProtoWriter.LENGTH_DELIMITED -> client = r.address();
-                case Fields.DNS_SERVER << 3 | ProtoWriter.LENGTH_DELIMITED -> server = r.address();
-                case Fields.DNS_DOMAIN << 3 | ProtoWriter.LENGTH_DELIMITED -> domain = r.string();
-                case Fields.DNS_QUERY_TYPE << 3 | ProtoWriter.LENGTH_DELIMITED -> queryType = r.string();
-                case Fields.DNS_QUERIES << 3 -> queries = r.varint();
-                case Fields.DNS_TIMEOUTS << 3 -> timeouts = r.varint();
-                case Fields.DNS_RCODES << 3 | ProtoWriter.LENGTH_DELIMITED -> {
-                    if (rcodes == null) {
-                        rcodes = new HashMap<>();
-                    }
-                    int entry = r.push();
-                    String name = "";
-                    long count = 0;
-                    while (r.more()) {
-                        int t = r.tag();
-                        switch (t) {
-                            case Fields.MAP_KEY << 3 | ProtoWriter.LENGTH_DELIMITED -> name = r.string();
-                            case Fields.MAP_VALUE << 3 -> count = r.varint();
-                            default -> r.skip(t & 7);
-                        }
-                    }
-                    r.pop(entry);
-                    rcodes.put(name, count);
-                }
-                case Fields.DNS_LATENCY_SUM_MICROS << 3 -> sum = r.varint();
-                case Fields.DNS_LATENCY_P50_MICROS << 3 -> p50 = r.varint();
-                case Fields.DNS_LATENCY_P99_MICROS << 3 -> p99 = r.varint();
-                default -> r.skip(tag & 7);
-            }
-        }
-        if (client == null || server == null) {
-            throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not 0");
-        }
-        return new DnsStats(client, server, domain, queryType, queries, timeouts, rcodes, sum, p50, p99);
     }
 }

@@ -52,11 +52,11 @@ final class V2Encoder {
         }
         for (DnsStats d : batch.dns()) {
             int start = items.position();
-            writeDns(d);
+            DnsCodec.write(items, Fields.BATCH_DNS, d);
             if (!empty && (long) items.position() + strings.encodedBytes() > budget) {
                 items.truncate(start);
                 bodies.add(body());
-                writeDns(d);
+                DnsCodec.write(items, Fields.BATCH_DNS, d);
             }
             empty = false;
         }
@@ -179,27 +179,6 @@ final class V2Encoder {
                 w.end(entry);
             }
         }
-        w.end(m);
-    }
-
-    private void writeDns(DnsStats d) {
-        ProtoWriter w = items;
-        int m = w.begin(Fields.BATCH_DNS);
-        w.address(Fields.DNS_CLIENT, d.client());
-        w.address(Fields.DNS_SERVER, d.server());
-        w.string(Fields.DNS_DOMAIN, d.domain());
-        w.string(Fields.DNS_QUERY_TYPE, d.queryType());
-        w.uint64(Fields.DNS_QUERIES, d.queries());
-        w.uint64(Fields.DNS_TIMEOUTS, d.timeouts());
-        for (Map.Entry<String, Long> e : d.rcodes().entrySet()) {
-            int entry = w.begin(Fields.DNS_RCODES);
-            w.string(Fields.MAP_KEY, e.getKey());
-            w.uint64(Fields.MAP_VALUE, e.getValue());
-            w.end(entry);
-        }
-        w.uint64(Fields.DNS_LATENCY_SUM_MICROS, d.latencySumMicros());
-        w.uint64(Fields.DNS_LATENCY_P50_MICROS, d.latencyP50Micros());
-        w.uint64(Fields.DNS_LATENCY_P99_MICROS, d.latencyP99Micros());
         w.end(m);
     }
 }

@@ -18,6 +18,7 @@ import org.cartograph.enrich.TagSet;
 import org.cartograph.flow.ConnectionKey;
 import org.cartograph.flow.ConnectionStats;
 import org.cartograph.flow.Direction;
+import org.cartograph.flow.DnsLatency;
 import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
@@ -58,8 +59,11 @@ class V2EncodingTest {
                 List.of("x".repeat(200)), tags, tags));
         List<DnsStats> dns = List.of(
                 new DnsStats(IpAddress.parse("10.0.0.1"), IpAddress.parse("2001:db8::53"), "example.com", "AAAA",
-                        Long.MAX_VALUE, 1, Map.of("NOERROR", 2L, "NXDOMAIN", 3L, "SERVFAIL", 0L), 900, 300, 500),
-                new DnsStats(IpAddress.parse("::1"), IpAddress.parse("10.0.0.53"), "", "", 0, 0, Map.of(), 0, 0, 0));
+                        Long.MAX_VALUE, 1, Map.of("NOERROR", 2L, "NXDOMAIN", 3L, "SERVFAIL", 0L), 900, 300, 500,
+                        new DnsLatency(2, 250, 100, 150), new DnsLatency(Long.MAX_VALUE, Long.MAX_VALUE - 1, 1, 1L << 40)),
+                new DnsStats(IpAddress.parse("::1"), IpAddress.parse("10.0.0.53"), "", "", 0, 0, Map.of(), 0, 0, 0,
+                        DnsLatency.NONE, new DnsLatency(1, 0, 0, 0)),
+                new DnsStats(IpAddress.parse("::1"), IpAddress.parse("::1"), "", "", 0, 0, Map.of(), 0, 0, 0));
         return new FlowBatch(Long.MAX_VALUE, "höst-ä", Instant.parse("2262-04-11T23:47:16.854775807Z"),
                 Duration.ofNanos(Long.MAX_VALUE), flows, dns);
     }
