@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import org.cartograph.testkit.Podman;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -21,6 +21,7 @@ import org.cartograph.metadata.WorkloadEntity;
 import org.cartograph.metadata.WorkloadStore;
 import org.cartograph.metadata.tagger.internal.WorkloadTagger;
 import org.cartograph.status.Health;
+import org.cartograph.testkit.Podman;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

@@ -16,6 +16,7 @@ import org.cartograph.enrich.TagSet;
 import org.cartograph.metadata.EntityId;
 import org.cartograph.metadata.WorkloadEntity;
 import org.cartograph.metadata.WorkloadWriter;
+import org.cartograph.testkit.Podman;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class NetnsAttributionPodmanTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private static PodmanCli podman;
+    private static Podman podman;
     private static String soloId;
     private static String appId;
     private static String sideId;
@@ -39,7 +40,7 @@ class NetnsAttributionPodmanTest {
 
     @BeforeAll
     static void start() throws Exception {
-        podman = PodmanCli.start(Files.createTempDirectory("cgtag"));
+        podman = Podman.cli(Files.createTempDirectory("cgtag"));
         soloId = podman.run("solo", "none");
         appId = podman.run("app", "none");
         sideId = podman.run("side", "container:app");
