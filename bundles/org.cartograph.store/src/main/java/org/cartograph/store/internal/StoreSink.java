@@ -31,6 +31,7 @@ import org.cartograph.status.Health;
 import org.cartograph.status.StatusContributor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -48,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * store's own thread ({@value #THREAD}); queries run on the caller's thread with their own
  * connection.
  */
-@Component(configurationPid = StoreSink.PID, service = {FlowSink.class, StatusContributor.class, StoreSink.class})
+@Component(configurationPid = StoreSink.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {FlowSink.class, StatusContributor.class, StoreSink.class})
 @Designate(ocd = StoreConfig.class)
 public final class StoreSink implements FlowSink, StatusContributor {
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.cartograph.testkit.Cmd;
 import org.cartograph.testkit.TestHosts;
@@ -71,8 +72,10 @@ final class AgentLiveHarness {
             settle(Duration.ofSeconds(15));
             System.out.printf("with %d live connections (%d tracked ends, both on this host): agent RSS %s (peak %s)%n",
                     opened, tracked, proc(agent, "VmRSS"), proc(agent, "VmHWM"));
-            System.out.println(Cmd.run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(agent.pid()), "GC.heap_info")).stdout().strip());
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            System.out.println(Cmd.run(List.of(jcmd, Long.toString(agent.pid()), "GC.heap_info")).stdout().strip());
+            System.out.println(Cmd.run(List.of(jcmd, Long.toString(agent.pid()), "GC.class_histogram")).stdout()
+                    .lines().limit(16).collect(Collectors.joining("\n")));
         } finally {
             agent.destroy();
             agent.waitFor();
