@@ -206,7 +206,9 @@ class KubernetesProviderMockServerTest {
         harness.bind(provider);
         Await.until(WAIT, () -> "backup".equals(remote("10.1.0.9").get("kube_cronjob"))
                 && "web".equals(remote("10.1.0.5").get("kube_deployment"))
-                && "payments".equals(remote("10.1.0.7").get("team")), () -> remote("10.1.0.9") + " " + provider.status());
+                && "payments".equals(remote("10.1.0.7").get("team"))
+                && "payments".equals(remote("10.96.0.10").get("team")), () -> remote("10.1.0.9") + " "
+                + remote("10.96.0.10") + " " + provider.status());
         TagSet web = remote("10.1.0.5");
         assertEquals("front", web.get("ns_tier"));
         assertEquals("alice", web.get("owner"));
@@ -214,7 +216,7 @@ class KubernetesProviderMockServerTest {
         assertEquals("agent", remote("10.1.0.7").get("kube_daemon_set"));
         assertEquals("db", remote("10.1.0.8").get("kube_stateful_set"));
         assertEquals("backup-29000000", remote("10.1.0.9").get("kube_job"));
-        assertEquals("payments", remote("10.96.0.10").get("team"), "the service is in the namespace too");
+        assertEquals("web", remote("10.96.0.10").get("kube_service"), "the service carries its namespace's labels too");
 
         admin.namespaces().withName("shop").edit(n -> new NamespaceBuilder(n).editMetadata()
                 .addToLabels("team", "checkout").removeFromLabels("tier").endMetadata().build());
