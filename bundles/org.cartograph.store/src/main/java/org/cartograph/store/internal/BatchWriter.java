@@ -15,6 +15,7 @@ import org.cartograph.flow.Direction;
 import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
+import org.cartograph.flow.IpAddress;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -22,7 +23,7 @@ import org.duckdb.DuckDBConnection;
  * Appends a batch to the {@code flows} and {@code dns} tables through DuckDB's appender. Each flow
  * is stored oriented from source (the end that opened the connection) to destination: for an
  * incoming connection the remote end is the source. The local end's tags get {@code host} and
- * {@code process}. Each end's tags are stored once per distinct tag set in {@code tagsets} and
+ * {@code process} (the host is not a column of its own). Each end's tags are stored once per distinct tag set in {@code tagsets} and
  * referenced by id ({@code src_tags}, {@code dst_tags}). A batch is one transaction (one commit
  * instead of one per table). Used on the store's thread only.
  */
@@ -31,6 +32,8 @@ final class BatchWriter {
     private static final int RESET = 104;
     private static final int TIMEOUT = 110;
     private static final int REFUSED = 111;
+    /** Address texts kept between batches (about 2 MB) before the cache is emptied. */
+    private static final int MAX_ADDRESSES = 16_384;
 
     private final DuckDBConnection connection;
     /** Ids of the tag sets in table {@code tagsets}; store thread only. */
@@ -39,6 +42,8 @@ final class BatchWriter {
     private final Map<LocalKey, Integer> localSets = new HashMap<>();
     /** Source and destination tag-set ids of the flows of the batch being written; reused. */
     private int[] sets = new int[0];
+    /** Text of the addresses seen recently (a host talks to the same peers); store thread only. */
+    private final Map<IpAddress, String> addresses = new HashMap<>();
 
     /** What a local end's stored tag set is made of. */
     private record LocalKey(TagSet tags, String host, String process) {
@@ -117,8 +122,10 @@ final class BatchWriter {
 
     private int append(FlowBatch batch) throws SQLException {
         long ts = Times.micros(batch.time());
-        int interval = (int) Math.max(1, batch.interval().toSeconds());
         String hostName = batch.host();
+        if (addresses.size() > MAX_ADDRESSES) {
+            addresses.clear();
+        }
         int rows = 0;
         List<Flow> flows = batch.flows();
         if (!flows.isEmpty()) {
@@ -142,7 +149,7 @@ final class BatchWriter {
             }
             try (DuckDBAppender ap = connection.createAppender("main", "flows")) {
                 for (int i = 0; i < flows.size(); i++) {
-                    appendFlow(ap, flows.get(i), ts, hostName, interval, sets[2 * i], sets[2 * i + 1]);
+                    appendFlow(ap, flows.get(i), ts, sets[2 * i], sets[2 * i + 1]);
                     rows++;
                 }
             }
@@ -172,26 +179,38 @@ final class BatchWriter {
         return id;
     }
 
-    private static void appendFlow(DuckDBAppender ap, Flow f, long ts, String host, int interval, int srcTags,
-                                   int dstTags) throws SQLException {
+    /** @return the text of an address, formatted once while it stays in {@link #addresses} */
+    private String text(IpAddress address) {
+        String text = addresses.get(address);
+        if (text == null) {
+            text = address.toString();
+            addresses.put(address, text);
+        }
+        return text;
+    }
+
+    private void appendFlow(DuckDBAppender ap, Flow f, long ts, int srcTags, int dstTags) throws SQLException {
         boolean incoming = f.direction() == Direction.INCOMING;
         ConnectionStats d = f.delta();
-        String localIp = f.key().localAddress().toString();
-        String remoteIp = f.key().remoteAddress().toString();
+        String localIp = text(f.key().localAddress());
+        String remoteIp = text(f.key().remoteAddress());
         String domain = incoming || f.dnsNames().isEmpty() ? null : f.dnsNames().get(0);
         long reset = 0;
         long timeout = 0;
         long refused = 0;
         long other = 0;
-        for (Map.Entry<Integer, Long> e : d.tcpFailures().entrySet()) {
-            switch (e.getKey()) {
-                case RESET -> reset += e.getValue();
-                case TIMEOUT -> timeout += e.getValue();
-                case REFUSED -> refused += e.getValue();
-                default -> other += e.getValue();
+        Map<Integer, Long> failures = d.tcpFailures();
+        if (!failures.isEmpty()) {
+            for (Map.Entry<Integer, Long> e : failures.entrySet()) {
+                switch (e.getKey()) {
+                    case RESET -> reset += e.getValue();
+                    case TIMEOUT -> timeout += e.getValue();
+                    case REFUSED -> refused += e.getValue();
+                    default -> other += e.getValue();
+                }
             }
         }
-        ap.beginRow().appendEpochMicros(ts).append(host).append(interval).append(f.key().protocol().label())
+        ap.beginRow().appendEpochMicros(ts).append(f.key().protocol().label())
                 .append(f.direction().label())
                 .append(incoming ? remoteIp : localIp).append(incoming ? f.key().remotePort() : f.key().localPort())
                 .append(incoming ? localIp : remoteIp).append(incoming ? f.key().localPort() : f.key().remotePort())

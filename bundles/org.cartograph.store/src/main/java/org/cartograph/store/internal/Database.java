@@ -27,8 +27,8 @@ final class Database implements AutoCloseable {
     private static final String[] SCHEMA = {
         """
         CREATE TABLE IF NOT EXISTS flows (
-          ts TIMESTAMP NOT NULL, host VARCHAR, interval_s INTEGER, protocol VARCHAR, direction VARCHAR,
-          src_ip VARCHAR, src_port INTEGER, dst_ip VARCHAR, dst_port INTEGER, domain VARCHAR,
+          ts TIMESTAMP NOT NULL, protocol VARCHAR, direction VARCHAR, src_ip VARCHAR, src_port INTEGER,
+          dst_ip VARCHAR, dst_port INTEGER, domain VARCHAR,
           traffic_class VARCHAR, bytes_out BIGINT, bytes_in BIGINT, packets_out BIGINT, packets_in BIGINT,
           retransmits BIGINT, rtt_us INTEGER, established INTEGER, closed INTEGER,
           fail_reset BIGINT, fail_timeout BIGINT, fail_refused BIGINT, fail_other BIGINT,
@@ -45,8 +45,12 @@ final class Database implements AutoCloseable {
           ts TIMESTAMP NOT NULL, kind VARCHAR, source VARCHAR, destination VARCHAR, message VARCHAR, evidence VARCHAR)"""
     };
 
-    /** Version of the schema; a file with an older one has its {@code flows} table rebuilt (emptied). */
-    static final int VERSION = 2;
+    /**
+     * Version of the schema. A file of version 1 (tags in every flow row) has its {@code flows} table
+     * rebuilt (emptied); version 2 loses the flow columns {@code host} and {@code interval_s} (the host
+     * is a tag of the local end; the interval was never read), its rows are kept.
+     */
+    static final int VERSION = 3;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
 
@@ -79,16 +83,16 @@ final class Database implements AutoCloseable {
                 }
             }
             if (version < VERSION) {
-                boolean oldFlows;
-                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_columns()"
-                        + " WHERE table_name = 'flows' AND column_name = 'src_keys'")) {
-                    oldFlows = rs.next() && rs.getLong(1) > 0;
-                }
-                if (oldFlows) {
+                if (hasColumn(st, "flows", "src_keys")) {
                     LOG.warn("store {} has schema version {}, not {}: dropping its flow rows (DNS statistics and"
                             + " events are kept)", this.file, Math.max(version, 1), VERSION);
                     st.execute("DROP TABLE IF EXISTS flows");
                     st.execute("DROP TABLE IF EXISTS tagsets");
+                } else if (hasColumn(st, "flows", "host")) {
+                    LOG.info("store {}: upgrading schema version {} to {} (flow columns host and interval_s dropped)",
+                            this.file, version, VERSION);
+                    st.execute("ALTER TABLE flows DROP COLUMN host");
+                    st.execute("ALTER TABLE flows DROP COLUMN interval_s");
                 }
                 st.execute("DELETE FROM schema_version");
                 st.execute("INSERT INTO schema_version VALUES (" + VERSION + ")");
@@ -96,6 +100,13 @@ final class Database implements AutoCloseable {
             for (String ddl : SCHEMA) {
                 st.execute(ddl);
             }
+        }
+    }
+
+    private static boolean hasColumn(Statement st, String table, String column) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_columns() WHERE table_name = '" + table
+                + "' AND column_name = '" + column + "'")) {
+            return rs.next() && rs.getLong(1) > 0;
         }
     }
 

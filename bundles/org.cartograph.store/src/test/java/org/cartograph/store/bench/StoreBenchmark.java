@@ -1,8 +1,11 @@
 package org.cartograph.store.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 
 import org.cartograph.flow.FlowBatch;
@@ -41,18 +44,21 @@ public class StoreBenchmark {
     @State(Scope.Benchmark)
     public static class Ingest {
         StoreBenchmarkAccess store;
+        Path dir;
         FlowBatch batch;
         int sequence;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
-            store = new StoreBenchmarkAccess(Files.createTempDirectory("cartograph-bench-ingest"));
+            dir = Files.createTempDirectory("cartograph-bench-ingest");
+            store = new StoreBenchmarkAccess(dir);
             batch = host(ROWS, 0);
         }
 
         @TearDown(Level.Trial)
-        public void tearDown() {
+        public void tearDown() throws IOException {
             store.close();
+            deleteTree(dir);
         }
     }
 
@@ -60,10 +66,11 @@ public class StoreBenchmark {
     @State(Scope.Benchmark)
     public static class Day {
         StoreBenchmarkAccess store;
+        Path dir;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
-            Path dir = Files.createTempDirectory("cartograph-bench-day");
+            dir = Files.createTempDirectory("cartograph-bench-day");
             store = new StoreBenchmarkAccess(dir);
             Scenario host = scenario(CONTAINERS);
             for (int i = 0; i < 24 * 360; i++) {
@@ -72,8 +79,18 @@ public class StoreBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void tearDown() {
+        public void tearDown() throws IOException {
             store.close();
+            deleteTree(dir);
+        }
+    }
+
+    /** Deletes a benchmark's store directory (the 24 h store is about 100 MB). */
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

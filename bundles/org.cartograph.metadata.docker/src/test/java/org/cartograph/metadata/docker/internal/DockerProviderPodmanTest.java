@@ -154,9 +154,10 @@ class DockerProviderPodmanTest {
 
         String whileDown = podman.runContainer("whiledown", Map.of());
         podman.startService();
-        Await.until(WAIT, () -> store.byContainerId(whileDown).isPresent(),
-                () -> "container started while the API was down; " + provider.status());
-        assertEquals(Health.OK, provider.status().get(0).health());
+        // the status turns OK once the resynchronisation that stored the container has finished
+        Await.until(WAIT, () -> store.byContainerId(whileDown).isPresent()
+                        && provider.status().get(0).health() == Health.OK,
+                () -> "container started while the API was down, status OK; " + provider.status());
         assertNotEquals(0L, provider.status().get(0).counters().get("failures"));
     }
 
