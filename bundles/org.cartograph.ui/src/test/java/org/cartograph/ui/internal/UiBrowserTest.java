@@ -154,9 +154,13 @@ class UiBrowserTest {
         awaitLoaded();
         assertEquals(List.of("db.internal", "payments.example.com"), strings(browser.eval(
                 "return [...document.querySelectorAll('#domains tbody tr')].map(r => r.cells[0].textContent)")));
+        assertEquals("DNS", browser.eval("return document.querySelector('nav a.active').textContent").asText(),
+                "the shared header is drawn with this page's link active");
         browser.screenshot(SHOTS.resolve("dns.png"));
         browser.open(url("/cost"));
         awaitLoaded();
+        assertEquals(6, browser.eval("return document.querySelectorAll('header nav a').length").asInt());
+        assertEquals("Cost", browser.eval("return document.querySelector('nav a.active').textContent").asText());
         assertEquals("cross_zone", browser.eval("return document.querySelector('#classes tbody td').textContent").asText(),
                 "the costly class comes first");
         browser.screenshot(SHOTS.resolve("cost.png"));

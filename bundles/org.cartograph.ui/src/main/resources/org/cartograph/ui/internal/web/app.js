@@ -272,7 +272,26 @@
     }
   }
 
+  /** The header every page shares: navigation, time range, auto-refresh, status. */
+  const HEADER = `
+  <span class="brand">Cartograph</span>
+  <nav>
+    <a href="/" data-nav="map">Network map</a>
+    <a href="/analytics" data-nav="analytics">Analytics</a>
+    <a href="/dns" data-nav="dns">DNS</a>
+    <a href="/cost" data-nav="cost">Cost</a>
+    <a href="/events" data-nav="events">Events</a>
+    <a href="/system/console/cartograph">Integrations</a>
+  </nav>
+  <label>Time <select id="range">
+    <option value="-15m">15 minutes</option><option value="-1h" selected>1 hour</option>
+    <option value="-6h">6 hours</option><option value="-24h">24 hours</option><option value="-7d">7 days</option>
+  </select></label>
+  <label><input type="checkbox" id="refresh"> auto-refresh</label>
+  <span id="status" class="status"></span>`;
+
   document.addEventListener('DOMContentLoaded', async () => {
+    document.querySelector('header').innerHTML = HEADER;
     document.querySelectorAll('nav a').forEach((a) => { if (a.dataset.nav === page) a.classList.add('active'); });
     $('#range').addEventListener('change', refresh);
     let timer = null;
