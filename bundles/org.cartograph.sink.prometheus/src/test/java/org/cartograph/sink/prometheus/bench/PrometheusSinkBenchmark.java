@@ -1,21 +1,10 @@
 package org.cartograph.sink.prometheus.bench;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.cartograph.enrich.TagSet;
-import org.cartograph.flow.ConnectionKey;
-import org.cartograph.flow.ConnectionStats;
-import org.cartograph.flow.Direction;
-import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
-import org.cartograph.flow.IpAddress;
-import org.cartograph.flow.Protocol;
 import org.cartograph.sink.prometheus.internal.BenchAccess;
+import org.cartograph.testkit.SyntheticBatches;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,18 +45,7 @@ public class PrometheusSinkBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         sink = new BenchAccess();
-        List<Flow> flows = new ArrayList<>(FLOWS);
-        for (int i = 0; i < FLOWS; i++) {
-            ConnectionKey key = new ConnectionKey(Protocol.TCP, IpAddress.ofV4(0x0A000001), 32768 + (i & 0x3FFF),
-                    IpAddress.ofV4(0x0A640000 + (i % edges)), 443, 4026531840L);
-            ConnectionStats d = new ConnectionStats(1000 + i, 2000, 3, 4, i % 50 == 0 ? 1 : 0, 200 + i % 5000, 30,
-                    i % 10 == 0 ? 1 : 0, i % 10 == 0 ? 1 : 0, i % 100 == 0 ? Map.of(111, 1L) : Map.of());
-            TagSet local = TagSet.of(Map.of("service", "svc-" + (i % 7), "container_name", "c-" + (i % 7)));
-            TagSet remote = TagSet.of(Map.of("service", "dst-" + (i % edges)));
-            flows.add(new Flow(key, i, 1000 + i, "proc", 0, Direction.OUTGOING, false, true, false, false, d, d, null,
-                    List.of(), local, remote));
-        }
-        batch = new FlowBatch(1, "bench", Instant.now(), Duration.ofSeconds(10), flows, List.of());
+        batch = SyntheticBatches.batch(FLOWS, edges, "service");
         sink.record(batch);
     }
 
