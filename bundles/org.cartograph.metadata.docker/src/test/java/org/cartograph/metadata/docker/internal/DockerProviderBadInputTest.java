@@ -80,7 +80,7 @@ class DockerProviderBadInputTest {
                 assertEquals("1.2", e.tags().get("image_tag"));
                 assertEquals("prod", e.tags().get("env"));
                 assertEquals(2, e.addresses().size());
-                assertEquals(Health.OK, provider.status().get(0).health());
+                Await.until(WAIT, () -> provider.status().get(0).health() == Health.OK, () -> provider.status().toString());
             }
         } finally {
             provider.stop();

@@ -94,7 +94,7 @@ class DockerProviderPodmanTest {
         int pid = podman.pid("web");
         assertEquals(java.util.Set.of(pid), web.pids());
         assertEquals(1, web.netns().size(), "the container's own network namespace");
-        assertEquals(Health.OK, provider.status().get(0).health());
+        Await.until(WAIT, () -> provider.status().get(0).health() == Health.OK, () -> provider.status().toString());
     }
 
     @Test
