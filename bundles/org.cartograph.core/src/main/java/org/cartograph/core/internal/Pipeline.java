@@ -182,7 +182,7 @@ public final class Pipeline implements StatusContributor {
             }
             FlowAssembler assembler = new FlowAssembler(host);
             collectGroups(assembler);
-            List<Flow> flows = resolveMesh(tag(annotate(assembler.flows())));
+            List<Flow> flows = resolveMesh(annotateAndTag(assembler.flows()));
             FlowBatch batch = new FlowBatch(sequence.incrementAndGet(), hostName, clock.instant(),
                     Duration.ofSeconds(c.interval_seconds()), flows, collectDns());
             flowsPublished.addAndGet(flows.size());
@@ -220,23 +220,35 @@ public final class Pipeline implements StatusContributor {
         }
     }
 
-    private List<Flow> annotate(List<Flow> flows) {
-        if (annotators.isEmpty()) {
+    /**
+     * Annotates and tags each flow in place, one flow at a time: the list holds only the final
+     * flows, so an interval with many new connections keeps one generation of flow records alive,
+     * not one per step (the intermediate records die young).
+     */
+    private List<Flow> annotateAndTag(List<Flow> flows) {
+        List<FlowAnnotator> annotating = List.copyOf(annotators);
+        List<FlowTagger> tagging = List.copyOf(taggers);
+        if (annotating.isEmpty() && tagging.isEmpty()) {
             return flows;
         }
-        List<Flow> out = new ArrayList<>(flows.size());
-        for (Flow f : flows) {
-            Flow current = f;
-            for (FlowAnnotator a : annotators) {
-                try {
-                    current = a.annotate(current);
-                } catch (RuntimeException e) {
-                    taggerErrors.incrementAndGet();
-                }
-            }
-            out.add(current);
+        TagBuilder local = new TagBuilder();
+        TagBuilder remote = new TagBuilder();
+        for (int i = 0; i < flows.size(); i++) {
+            flows.set(i, tag(annotate(flows.get(i), annotating), tagging, local, remote));
         }
-        return out;
+        return flows;
+    }
+
+    private Flow annotate(Flow flow, List<FlowAnnotator> annotating) {
+        Flow current = flow;
+        for (FlowAnnotator a : annotating) {
+            try {
+                current = a.annotate(current);
+            } catch (RuntimeException e) {
+                taggerErrors.incrementAndGet();
+            }
+        }
+        return current;
     }
 
     private List<DnsStats> collectDns() {
@@ -254,24 +266,18 @@ public final class Pipeline implements StatusContributor {
         return all;
     }
 
-    private List<Flow> tag(List<Flow> flows) {
-        if (taggers.isEmpty()) {
-            return flows;
+    private Flow tag(Flow f, List<FlowTagger> tagging, TagBuilder local, TagBuilder remote) {
+        if (tagging.isEmpty()) {
+            return f;
         }
-        TagBuilder local = new TagBuilder();
-        TagBuilder remote = new TagBuilder();
-        List<Flow> out = new ArrayList<>(flows.size());
-        for (Flow f : flows) {
-            for (FlowTagger t : taggers) {
-                try {
-                    t.tag(f, local, remote);
-                } catch (RuntimeException e) {
-                    taggerErrors.incrementAndGet();
-                }
+        for (FlowTagger t : tagging) {
+            try {
+                t.tag(f, local, remote);
+            } catch (RuntimeException e) {
+                taggerErrors.incrementAndGet();
             }
-            out.add(f.withTags(local.build(f.localTags()), remote.build(f.remoteTags())));
         }
-        return out;
+        return f.withTags(local.build(f.localTags()), remote.build(f.remoteTags()));
     }
 
     private List<Flow> resolveMesh(List<Flow> flows) {
