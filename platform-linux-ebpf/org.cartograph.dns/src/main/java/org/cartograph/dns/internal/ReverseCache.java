@@ -9,29 +9,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@value #NAMES_PER_ADDRESS}). An address stays until its longest record TTL plus a grace period
  * has passed (connections outlive TTLs) or it is the least recently used one when a new address
  * needs room. Primitive arrays, no allocation on a refresh or a lookup; a changed name list is
- * rebuilt once. Thread-safe: the capture thread writes, the pipeline thread looks up; one lock,
+ * rebuilt once. The arrays start at {@value #INITIAL_SLOTS} addresses and double when full, up to the
+ * capacity, so an idle agent does not hold a table sized for its busiest hour. Thread-safe: the capture thread writes, the pipeline thread looks up; one lock,
  * held for a few array accesses.
  */
 public final class ReverseCache {
 
     static final int NAMES_PER_ADDRESS = 4;
+    static final int INITIAL_SLOTS = 1024;
     private static final int NONE = -1;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final long graceNanos;
     private final int capacity;
-    private final int[] buckets;
-    private final int mask;
     /** Guarded by lock; so is every array below. */
-    private final int[] chain;
-    private final int[] older;
-    private final int[] newer;
-    private final long[] high;
-    private final long[] low;
-    private final long[] expires;
-    private final String[][] names;
-    @SuppressWarnings("unchecked")
-    private final List<String>[] views;
+    private int[] buckets;
+    private int mask;
+    private int[] chain;
+    private int[] older;
+    private int[] newer;
+    private long[] high;
+    private long[] low;
+    private long[] expires;
+    private String[][] names;
+    private List<String>[] views;
     private int free;
     private int oldest = NONE;
     private int newest = NONE;
@@ -43,25 +44,11 @@ public final class ReverseCache {
      * @param capacity    most addresses kept
      * @param graceNanos  kept this long past the record's TTL
      */
-    @SuppressWarnings("unchecked")
     public ReverseCache(int capacity, long graceNanos) {
         this.capacity = capacity;
         this.graceNanos = graceNanos;
-        int cap = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
-        buckets = new int[cap];
-        Arrays.fill(buckets, NONE);
-        mask = cap - 1;
-        chain = new int[capacity];
-        older = new int[capacity];
-        newer = new int[capacity];
-        high = new long[capacity];
-        low = new long[capacity];
-        expires = new long[capacity];
-        names = new String[capacity][];
-        views = new List[capacity];
-        for (int i = 0; i < capacity; i++) {
-            chain[i] = i + 1 < capacity ? i + 1 : NONE;
-        }
+        free = NONE;
+        allocate(Math.min(capacity, INITIAL_SLOTS));
     }
 
     /**
@@ -79,7 +66,9 @@ public final class ReverseCache {
         try {
             int i = find(hi, lo);
             if (i == NONE) {
-                if (free == NONE) {
+                if (free == NONE && chain.length < capacity) {
+                    allocate(Math.min(capacity, chain.length * 2));
+                } else if (free == NONE) {
                     remove(oldest);
                     evictions++;
                 }
@@ -197,6 +186,45 @@ public final class ReverseCache {
     /** @return most addresses held */
     public int capacity() {
         return capacity;
+    }
+
+    /** @return address slots allocated now (grows with use, at most the capacity) */
+    int allocated() {
+        lock.lock();
+        try {
+            return chain.length;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Grows every array to {@code slots}, links the new slots as free and rehashes the held ones. */
+    @SuppressWarnings("unchecked")
+    private void allocate(int slots) {
+        int from = chain == null ? 0 : chain.length;
+        chain = chain == null ? new int[slots] : Arrays.copyOf(chain, slots);
+        older = older == null ? new int[slots] : Arrays.copyOf(older, slots);
+        newer = newer == null ? new int[slots] : Arrays.copyOf(newer, slots);
+        high = high == null ? new long[slots] : Arrays.copyOf(high, slots);
+        low = low == null ? new long[slots] : Arrays.copyOf(low, slots);
+        expires = expires == null ? new long[slots] : Arrays.copyOf(expires, slots);
+        names = names == null ? new String[slots][] : Arrays.copyOf(names, slots);
+        views = views == null ? new List[slots] : Arrays.copyOf(views, slots);
+        for (int i = slots - 1; i >= from; i--) {
+            chain[i] = free;
+            free = i;
+        }
+        int cap = Integer.highestOneBit(Math.max(4, slots) * 2 - 1) << 1;
+        buckets = new int[cap];
+        Arrays.fill(buckets, NONE);
+        mask = cap - 1;
+        for (int i = 0; i < from; i++) {
+            if (names[i] != null) {
+                int b = bucket(high[i], low[i]);
+                chain[i] = buckets[b];
+                buckets[b] = i;
+            }
+        }
     }
 
     private int find(long hi, long lo) {
