@@ -16,9 +16,6 @@
 #define IPPROTO_UDP 17
 #define MSG_PEEK 2
 
-#define ETH_P_IP 0x0800
-#define ETH_P_IPV6 0x86DD
-
 #define DIR_NONE 0
 #define DIR_INCOMING 1
 #define DIR_OUTGOING 2
@@ -74,9 +71,10 @@ struct {
 } carto_drops SEC(".maps");
 
 /*
- * Unconnected UDP sockets: one entry per (socket, peer), counted by the cgroup_skb programs from
- * the packets; the value is a whole struct conn (daddr/dport = the peer, saddr/sport = the packet's
- * local end), so it reads like any other flow. netns 0 means the socket's metadata is not copied yet.
+ * Unconnected UDP sockets: one entry per (socket, peer), counted by the length programs with the peer
+ * that the cgroup sock_addr hooks recorded for the call; the value is a whole struct conn (daddr/dport
+ * = the peer, saddr/sport = the socket's own end), so it reads like any other flow. The peer ::/0 holds
+ * the calls whose peer is not known (a recv() without a source address).
  */
 struct peer_key {
     __u64 cookie;
@@ -92,13 +90,26 @@ struct {
     __type(value, struct conn);
 } carto_peers SEC(".maps");
 
-/* Sockets that have entries in carto_peers, with the peer entry made last. */
+/* Sockets that have entries in carto_peers (value unused), so that their release walks the peers. */
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
     __uint(max_entries, 16384);
     __type(key, __u64);
-    __type(value, struct peer_key);
+    __type(value, __u8);
 } carto_peer_socks SEC(".maps");
+
+/*
+ * The peer of the unconnected UDP call in progress, per thread and direction (key: thread id * 2 +
+ * 1 for a send): written by the sock_addr hook inside the protocol call, read by the length program
+ * that runs in the same thread when the call returns. A receive's peer is used once; a send's stays
+ * for the corked (MSG_MORE) sends that follow it without an address.
+ */
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 8192);
+    __type(key, __u64);
+    __type(value, struct peer_key);
+} carto_calls SEC(".maps");
 
 /* Wake the reader only once this much is waiting; a timer drains the rest. */
 const volatile __u64 wakeup_bytes = 256 * 1024;
@@ -253,18 +264,6 @@ static __always_inline void copy_meta(struct conn *dst, const struct conn *src)
     __builtin_memcpy(dst->comm, src->comm, sizeof(dst->comm));
 }
 
-/* An unconnected UDP socket's entry: marks it and completes the metadata of its newest peer entry. */
-static __always_inline void link_peers(__u64 cookie, struct conn *c)
-{
-    struct peer_key *last = bpf_map_lookup_elem(&carto_peer_socks, &cookie);
-    if (!last)
-        return;
-    c->has_peers = 1;
-    struct conn *p = bpf_map_lookup_elem(&carto_peers, last);
-    if (p && p->netns == 0)
-        copy_meta(p, c);
-}
-
 /*
  * The classic variant has no cookie helper: the kernel's cookie (made at socket creation by
  * carto_sock_new), else the socket's address. An entry created under the address keeps it, even
@@ -277,6 +276,85 @@ static __always_inline __u64 tp_key(struct sock *sk)
     if (!cookie || bpf_map_lookup_elem(&carto_conns, &address))
         return address;
     return cookie;
+}
+
+static __always_inline void add(struct conn *c, int ret, int send)
+{
+    if (send) {
+        __sync_fetch_and_add(&c->bytes_sent, ret);
+        __sync_fetch_and_add(&c->pkts_sent, 1);
+    } else {
+        __sync_fetch_and_add(&c->bytes_recv, ret);
+        __sync_fetch_and_add(&c->pkts_recv, 1);
+    }
+}
+
+/*
+ * Marks an unconnected socket as counted per peer. Its calls before this one (peer unknown) stay
+ * as the ::/0 peer's entry, so no byte is lost when the socket's own entry is left out of snapshots.
+ * Returns 0 if the socket cannot be marked (then its traffic stays on its own entry).
+ */
+static __always_inline int mark_peers(__u64 cookie, struct conn *c)
+{
+    __u8 one = 1;
+    if (bpf_map_update_elem(&carto_peer_socks, &cookie, &one, BPF_ANY) != 0) {
+        count_drop(DROP_MAP_FULL);
+        return 0;
+    }
+    c->has_peers = 1;
+    if (c->pkts_sent || c->pkts_recv) {
+        struct peer_key unknown = {};
+        unknown.cookie = cookie;
+        if (bpf_map_update_elem(&carto_peers, &unknown, c, BPF_NOEXIST) != 0)
+            count_drop(DROP_MAP_FULL);
+    }
+    return 1;
+}
+
+/*
+ * One call of an unconnected UDP socket (c is its own entry): counted under the peer its sock_addr
+ * hook recorded, under ::/0 if none did (a recv() without a source address) once the socket has
+ * peers, else on the socket's own entry.
+ */
+static __always_inline void on_unconnected(__u64 cookie, struct conn *c, int ret, int send)
+{
+    __u64 call_key = ((__u64)(__u32)bpf_get_current_pid_tgid() << 1) | send;
+    struct peer_key key = {};
+    key.cookie = cookie;
+    struct peer_key *call = bpf_map_lookup_elem(&carto_calls, &call_key);
+    if (call && call->cookie == cookie) {
+        __builtin_memcpy(key.addr, call->addr, 16);
+        key.port = call->port;
+        if (!send)
+            call->cookie = 0;
+    } else if (!c->has_peers) {
+        add(c, ret, send);
+        return;
+    }
+    if (!c->has_peers && !mark_peers(cookie, c)) {
+        add(c, ret, send);
+        return;
+    }
+    struct conn *p = bpf_map_lookup_elem(&carto_peers, &key);
+    if (!p) {
+        struct conn n = {};
+        copy_meta(&n, c);
+        n.cookie = cookie;
+        n.family = c->family;
+        n.proto = IPPROTO_UDP;
+        __builtin_memcpy(n.saddr, c->saddr, 16);
+        n.sport = c->sport;
+        __builtin_memcpy(n.daddr, key.addr, 16);
+        n.dport = key.port;
+        n.has_peers = 1;
+        bpf_map_update_elem(&carto_peers, &key, &n, BPF_NOEXIST);
+        p = bpf_map_lookup_elem(&carto_peers, &key);
+        if (!p) {
+            count_drop(DROP_MAP_FULL);
+            return;
+        }
+    }
+    add(p, ret, send);
 }
 
 /* One send or receive call's length: the one map lookup finds the entry that is updated in place. */
@@ -306,32 +384,36 @@ static __always_inline void on_length(int btf, struct sock *sk, int ret, int fla
         if (c->dport == 0)
             fill_tuple(btf, c, sk, tp);
         if (c->dport == 0)
-            link_peers(cookie, c);
-        if (send)
-            __sync_fetch_and_add(&c->pkts_sent, 1);
+            on_unconnected(cookie, c, ret, send);
         else
-            __sync_fetch_and_add(&c->pkts_recv, 1);
-    } else {
-        refresh_tcp(btf, c, tp);
+            add(c, ret, send);
+        return;
     }
+    refresh_tcp(btf, c, tp);
     if (send)
         __sync_fetch_and_add(&c->bytes_sent, ret);
     else
         __sync_fetch_and_add(&c->bytes_recv, ret);
 }
 
-/*
- * A TCP state change. Only SYN_SENT, ESTABLISHED and CLOSE matter; the other half of the ~10 changes
- * of a connection's life return before anything is read.
- */
-static __always_inline void on_state(int btf, struct sock *sk, int oldstate, int newstate)
+/* Whether a state change is one that does work: the others return before the socket is touched. */
+static __always_inline int state_wanted(int newstate)
 {
-    __u16 family;
-    __u8 proto;
-    if (newstate != TCP_SYN_SENT && newstate != TCP_ESTABLISHED && newstate != TCP_CLOSE)
+    return newstate == TCP_SYN_SENT || newstate == TCP_ESTABLISHED || newstate == TCP_CLOSE;
+}
+
+/*
+ * A TCP state change. Only SYN_SENT, ESTABLISHED and CLOSE matter (callers check state_wanted
+ * first): the other half of the ~11 changes of a connection's life return before anything is read.
+ * family and protocol come from the caller: the classic tracepoint has them in its record, so no
+ * kernel read is needed for a socket that is not IPv4/IPv6 TCP (the tracepoint also fires for SCTP,
+ * DCCP, MPTCP).
+ */
+static __always_inline void on_state(int btf, struct sock *sk, int oldstate, int newstate, __u16 family, __u16 protocol)
+{
+    if ((family != AF_INET && family != AF_INET6) || protocol != IPPROTO_TCP)
         return;
-    if (!wanted(btf, sk, &family, &proto) || proto != IPPROTO_TCP)
-        return;
+    __u8 proto = IPPROTO_TCP;
     struct tcp_sock *tp = tcp_of(btf, sk, proto);
     if (!tp)
         return;
@@ -373,8 +455,10 @@ static __always_inline void on_state(int btf, struct sock *sk, int oldstate, int
     c = bpf_map_lookup_elem(&carto_conns, &cookie);
     if (!c)
         return;
-    /* the port is assigned after SYN_SENT, so the tuple is read again; skc_num is 0 by now */
-    fill_tuple(btf, c, sk, tp);
+    /* the port is assigned after SYN_SENT: a socket that never got to ESTABLISHED has its tuple read
+     * now (skc_num is 0 by now, inet_sport is not); an established one has it already */
+    if (!c->established)
+        fill_tuple(btf, c, sk, tp);
     refresh_tcp(btf, c, tp);
     c->err = RD(btf, sk, sk_err);
     if (c->err == 0 && oldstate == TCP_SYN_SENT)
@@ -399,7 +483,8 @@ int BPF_PROG(carto_recv_btf, struct sock *sk, int ret, int flags)
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(carto_state_btf, struct sock *sk, int oldstate, int newstate)
 {
-    on_state(1, sk, oldstate, newstate);
+    if (state_wanted(newstate))
+        on_state(1, sk, oldstate, newstate, sk->__sk_common.skc_family, sk->sk_protocol);
     return 0;
 }
 
@@ -422,26 +507,19 @@ int carto_recv_tp(struct trace_event_raw_sock_msg_length *ctx)
 SEC("tracepoint/sock/inet_sock_set_state")
 int carto_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 {
-    struct sock *sk = (struct sock *)ctx->skaddr;
-    on_state(0, sk, ctx->oldstate, ctx->newstate);
+    int newstate = ctx->newstate;
+    if (state_wanted(newstate))
+        on_state(0, (struct sock *)ctx->skaddr, ctx->oldstate, newstate, ctx->family, ctx->protocol);
     return 0;
 }
 
-struct release_ctx {
-    __u64 cookie;
-    struct conn meta;
-    __u8 have_meta;
-};
-
-static long release_peer(struct bpf_map *map, struct peer_key *key, struct conn *val, struct release_ctx *rc)
+static long release_peer(struct bpf_map *map, struct peer_key *key, struct conn *val, __u64 *cookie)
 {
-    if (key->cookie != rc->cookie)
+    if (key->cookie != *cookie)
         return 0;
     struct conn *out = bpf_ringbuf_reserve(&carto_closed, sizeof(*out), 0);
     if (out) {
         __builtin_memcpy(out, val, sizeof(*out));
-        if (out->netns == 0 && rc->have_meta)
-            copy_meta(out, &rc->meta);
         out->closed = 1;
         __u64 avail = bpf_ringbuf_query(&carto_closed, BPF_RB_AVAIL_DATA);
         bpf_ringbuf_submit(out, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
@@ -464,13 +542,7 @@ int carto_sock_rel(struct bpf_sock *ctx)
     __u64 cookie = bpf_get_socket_cookie(ctx);
     struct conn *c = bpf_map_lookup_elem(&carto_conns, &cookie);
     if (bpf_map_lookup_elem(&carto_peer_socks, &cookie)) {
-        struct release_ctx rc = {};
-        rc.cookie = cookie;
-        if (c) {
-            copy_meta(&rc.meta, c);
-            rc.have_meta = 1;
-        }
-        bpf_for_each_map_elem(&carto_peers, release_peer, &rc, 0);
+        bpf_for_each_map_elem(&carto_peers, release_peer, &cookie, 0);
         bpf_map_delete_elem(&carto_peer_socks, &cookie);
         if (c)
             bpf_map_delete_elem(&carto_conns, &cookie);
@@ -481,101 +553,65 @@ int carto_sock_rel(struct bpf_sock *ctx)
     return 1;
 }
 
-/* Counts one datagram of an unconnected UDP socket under its peer (cgroup_skb, every namespace). */
-static __always_inline int on_skb(struct __sk_buff *skb, int egress)
+/*
+ * The peer of an unconnected UDP call (cgroup sock_addr, every namespace): sendmsg hooks run in
+ * udp_sendmsg/udpv6_sendmsg only for a send with a destination address on a socket without a
+ * connected peer; recvmsg hooks run in udp_recvmsg/udpv6_recvmsg only when the caller asks for the
+ * source address, with the datagram's source filled in. The address is read, never changed; a v4
+ * peer of a dual-stack socket arrives as ::ffff:a.b.c.d in the v6 hooks, or in the v4 hook when
+ * udpv6_sendmsg hands a v4-mapped destination to udp_sendmsg: both give the same key.
+ */
+static __always_inline int on_call(struct bpf_sock_addr *ctx, int send, int v6)
 {
-    struct bpf_sock *sk = skb->sk;
-    /* dst_port is readable without bpf_sk_fullsock: every connected socket's packet returns here */
-    if (!sk || sk->dst_port != 0)
-        return 1;
-    sk = bpf_sk_fullsock(sk);
-    if (!sk || sk->protocol != IPPROTO_UDP)
+    struct bpf_sock *sk = ctx->sk;
+    if (!sk || sk->dst_port != 0 || ctx->protocol != IPPROTO_UDP)
         return 1;
     struct peer_key key = {};
-    __u8 local[16] = {};
-    __u16 family;
-    __u32 off;
-    if (skb->protocol == bpf_htons(ETH_P_IP)) {
-        struct iphdr ip;
-        if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)) || ip.protocol != IPPROTO_UDP
-            || (ip.frag_off & bpf_htons(0x1fff)))
-            return 1;
-        off = ip.ihl * 4;
-        __u32 peer = egress ? ip.daddr : ip.saddr;
-        __u32 me = egress ? ip.saddr : ip.daddr;
-        key.addr[10] = 0xff; key.addr[11] = 0xff;
-        local[10] = 0xff; local[11] = 0xff;
-        __builtin_memcpy(&key.addr[12], &peer, 4);
-        __builtin_memcpy(&local[12], &me, 4);
-        family = AF_INET;
-    } else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
-        struct ipv6hdr ip6;
-        if (bpf_skb_load_bytes(skb, 0, &ip6, sizeof(ip6)) || ip6.nexthdr != IPPROTO_UDP)
-            return 1;
-        off = sizeof(ip6);
-        __builtin_memcpy(key.addr, egress ? &ip6.daddr : &ip6.saddr, 16);
-        __builtin_memcpy(local, egress ? &ip6.saddr : &ip6.daddr, 16);
-        family = AF_INET6;
+    key.cookie = bpf_get_socket_cookie(ctx);
+    if (v6) {
+        __u32 *a = (__u32 *)key.addr;
+        a[0] = ctx->user_ip6[0];
+        a[1] = ctx->user_ip6[1];
+        a[2] = ctx->user_ip6[2];
+        a[3] = ctx->user_ip6[3];
     } else {
-        return 1;
+        __u32 ip = ctx->user_ip4;
+        key.addr[10] = 0xff;
+        key.addr[11] = 0xff;
+        __builtin_memcpy(&key.addr[12], &ip, 4);
     }
-    struct udphdr udp;
-    if (bpf_skb_load_bytes(skb, off, &udp, sizeof(udp)))
-        return 1;
-    __u16 len = bpf_ntohs(udp.len);
-    __u64 payload = len > sizeof(udp) ? len - sizeof(udp) : 0;
-    key.cookie = bpf_get_socket_cookie(skb);
-    key.port = bpf_ntohs(egress ? udp.dest : udp.source);
-    struct conn *p = bpf_map_lookup_elem(&carto_peers, &key);
-    struct conn *c = bpf_map_lookup_elem(&carto_conns, &key.cookie);
-    if (!p) {
-        struct conn n = {};
-        if (c) {
-            copy_meta(&n, c);
-            c->has_peers = 1;
-        }
-        n.cookie = key.cookie;
-        n.family = family;
-        n.proto = IPPROTO_UDP;
-        __builtin_memcpy(n.saddr, local, 16);
-        __builtin_memcpy(n.daddr, key.addr, 16);
-        n.sport = bpf_ntohs(egress ? udp.source : udp.dest);
-        n.dport = key.port;
-        if (bpf_map_update_elem(&carto_peers, &key, &n, BPF_NOEXIST) == 0
-            && bpf_map_update_elem(&carto_peer_socks, &key.cookie, &key, BPF_ANY) != 0) {
-            /* without the socket's mark its release would not find the entry: do not keep it */
-            bpf_map_delete_elem(&carto_peers, &key);
-            count_drop(DROP_MAP_FULL);
-            return 1;
-        }
-        p = bpf_map_lookup_elem(&carto_peers, &key);
-        if (!p) {
-            count_drop(DROP_MAP_FULL);
-            return 1;
-        }
-    } else if (p->netns == 0 && c) {
-        copy_meta(p, c);
-    }
-    if (egress) {
-        __sync_fetch_and_add(&p->bytes_sent, payload);
-        __sync_fetch_and_add(&p->pkts_sent, 1);
-    } else {
-        __sync_fetch_and_add(&p->bytes_recv, payload);
-        __sync_fetch_and_add(&p->pkts_recv, 1);
-    }
+    key.port = bpf_ntohs((__u16)ctx->user_port);
+    __u64 call_key = ((__u64)(__u32)bpf_get_current_pid_tgid() << 1) | send;
+    struct peer_key *call = bpf_map_lookup_elem(&carto_calls, &call_key);
+    if (call)
+        __builtin_memcpy(call, &key, sizeof(key));
+    else
+        bpf_map_update_elem(&carto_calls, &call_key, &key, BPF_ANY);
     return 1;
 }
 
-SEC("cgroup_skb/egress")
-int carto_skb_out(struct __sk_buff *skb)
+SEC("cgroup/sendmsg4")
+int carto_udp_send4(struct bpf_sock_addr *ctx)
 {
-    return on_skb(skb, 1);
+    return on_call(ctx, 1, 0);
 }
 
-SEC("cgroup_skb/ingress")
-int carto_skb_in(struct __sk_buff *skb)
+SEC("cgroup/sendmsg6")
+int carto_udp_send6(struct bpf_sock_addr *ctx)
 {
-    return on_skb(skb, 0);
+    return on_call(ctx, 1, 1);
+}
+
+SEC("cgroup/recvmsg4")
+int carto_udp_recv4(struct bpf_sock_addr *ctx)
+{
+    return on_call(ctx, 0, 0);
+}
+
+SEC("cgroup/recvmsg6")
+int carto_udp_recv6(struct bpf_sock_addr *ctx)
+{
+    return on_call(ctx, 0, 1);
 }
 
 /* Classic variant only: gives every new socket a cookie, so that tp_key finds it. */

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * The Linux eBPF {@link CaptureBackend} (group {@code linux}, preference 100): CO-RE programs on
  * the socket tracepoints keep one entry per TCP/UDP socket in a kernel hash map; a closed socket's
  * entry moves to a ring buffer that a named thread drains into the core's closed buffer, exactly
- * once. Unconnected UDP sockets are counted per peer by cgroup_skb programs and reported as one
- * flow per (socket, peer). Snapshots read the maps in batches into one reused view.
+ * once. Unconnected UDP sockets are counted per peer (named for each call by cgroup sock_addr
+ * hooks) and reported as one flow per (socket, peer). Snapshots read the maps in batches into one
+ * reused view.
  *
  * <p>{@code open} .. {@code close} run on one core thread at a time; {@code status} and
  * {@code capabilities} from any thread, without blocking.
@@ -212,7 +213,7 @@ public final class EbpfBackend implements CaptureBackend {
         if (!v.iterators().isEmpty()) {
             f.add(CaptureFeature.PREEXISTING_CONNECTIONS);
         }
-        if (v.cgroupPrograms().contains("carto_skb_in")) {
+        if (v.cgroupPrograms().containsAll(Variant.UDP_PEER_HOOKS)) {
             f.add(CaptureFeature.UNCONNECTED_UDP_PEERS);
         }
         return f;
@@ -291,7 +292,7 @@ public final class EbpfBackend implements CaptureBackend {
             if (!variant.cgroupPrograms().isEmpty()) {
                 programs.peers().forEach((buffer, offset) -> {
                     EbpfView v = openView.at(buffer, offset);
-                    if (v.hasMetadata() && wanted(v)) {
+                    if (wanted(v)) {
                         visitor.visit(v);
                     }
                 });

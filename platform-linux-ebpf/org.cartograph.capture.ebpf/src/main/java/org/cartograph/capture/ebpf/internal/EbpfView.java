@@ -58,11 +58,6 @@ final class EbpfView implements ConnectionView {
         return u8(ConnRecord.HAS_PEERS) != 0 && isUdp() && remotePort() == 0;
     }
 
-    /** @return whether the socket's process and namespace are known (a peer entry may not have them yet) */
-    boolean hasMetadata() {
-        return u64(ConnRecord.NETNS) != 0;
-    }
-
     boolean isUdp() {
         return u8(ConnRecord.PROTO) == ConnRecord.PROTO_UDP;
     }

@@ -11,8 +11,8 @@ import java.util.Set;
  * @param hooks       {@code tp_btf} or {@code tracepoint}
  * @param programs    the socket programs to load and attach
  * @param cgroupPrograms the cgroup programs (sock_release; sock_create for classic tracepoints; the
- *                    cgroup_skb egress/ingress pair for unconnected UDP peers), empty
- *                    when there is no cgroup v2
+ *                    sock_addr sendmsg/recvmsg hooks that name the peers of unconnected UDP calls),
+ *                    empty when there is no cgroup v2
  * @param iterators   the iterator programs for connections open at start (may be empty)
  * @param cannotSee   what this variant misses
  */
@@ -20,6 +20,9 @@ record Variant(String hooks, List<String> programs, List<String> cgroupPrograms,
 
     static final String TP_BTF = "tp_btf";
     static final String TRACEPOINT = "tracepoint";
+    /** The cgroup sock_addr hooks that record the peer of each unconnected UDP send and receive. */
+    static final List<String> UDP_PEER_HOOKS = List.of("carto_udp_send4", "carto_udp_send6", "carto_udp_recv4",
+            "carto_udp_recv6");
 
     /**
      * @param loader     probes the kernel's BTF
@@ -61,7 +64,11 @@ record Variant(String hooks, List<String> programs, List<String> cgroupPrograms,
                     + " remote ::/port 0");
         } else {
             cgroup = new ArrayList<>(cgroup);
-            cgroup.addAll(List.of("carto_skb_out", "carto_skb_in"));
+            cgroup.addAll(UDP_PEER_HOOKS);
+            cannot.add("the source of UDP datagrams read without asking for it (recv()/read() on an unconnected socket):"
+                    + " counted under peer ::/0 of the socket once it has known peers");
+            cannot.add("the datagram's own local address on an unconnected UDP socket bound to the wildcard address:"
+                    + " its flows show the socket's bound address (0.0.0.0 or ::)");
         }
         if (hooks.equals(TRACEPOINT)) {
             cannot.add("socket cookies of accepted TCP connections (classic tracepoints key them by socket address)");
@@ -78,8 +85,8 @@ record Variant(String hooks, List<String> programs, List<String> cgroupPrograms,
         return all;
     }
 
-    /** @return the name shown in status, e.g. {@code tp_btf+cgroup_sock+cgroup_skb+iter+ringbuf} */
+    /** @return the name shown in status, e.g. {@code tp_btf+cgroup_sock+sock_addr+iter+ringbuf} */
     String label() {
-        return hooks + (cgroupPrograms.isEmpty() ? "" : "+cgroup_sock+cgroup_skb") + (iterators.isEmpty() ? "" : "+iter") + "+ringbuf";
+        return hooks + (cgroupPrograms.isEmpty() ? "" : "+cgroup_sock+sock_addr") + (iterators.isEmpty() ? "" : "+iter") + "+ringbuf";
     }
 }

@@ -87,6 +87,10 @@ class ClassicTracepointKernelTest {
         Path udpGate = peer.gate("classic-udp");
         Peer.Run udp = peer.spawn(hosts.a(), "client", "udp", hosts.ipB(), "5402", "40", "0", udpGate.toString());
         int uport = Integer.parseInt(udp.await("READY")[0]);
+        List<Conn> perPeer = Recorder.snapshot(backend, c -> c.netns() == netnsB && c.localPort() == 5402);
+        assertEquals(List.of(uport), perPeer.stream().map(Conn::remotePort).toList(), "the unconnected server's peer: " + perPeer);
+        assertEquals(200, perPeer.get(0).bytesReceived());
+        assertEquals(100, perPeer.get(0).bytesSent());
         Peer.open(udpGate);
         Conn udpClosed = closedOnce(netnsA, uport, 5402);
         assertEquals(Protocol.UDP, udpClosed.protocol());

@@ -76,14 +76,17 @@ class EbpfBackendTest {
         EbpfBackend b = backend(List.of(), "/sys/fs/cgroup/unified");
         b.open(new Recorder());
         assertEquals(List.of("carto_send_btf", "carto_recv_btf", "carto_state_btf", "carto_sock_rel@/sys/fs/cgroup/unified",
-                "carto_skb_out@/sys/fs/cgroup/unified", "carto_skb_in@/sys/fs/cgroup/unified"), kernel.attached);
+                "carto_udp_send4@/sys/fs/cgroup/unified", "carto_udp_send6@/sys/fs/cgroup/unified",
+                "carto_udp_recv4@/sys/fs/cgroup/unified", "carto_udp_recv6@/sys/fs/cgroup/unified"), kernel.attached);
         b.start();
         assertEquals(List.of("carto_iter_tcp@/proc/self/ns/net", "carto_iter_tcp@/var/run/netns/x",
                 "carto_iter_udp@/proc/self/ns/net", "carto_iter_udp@/var/run/netns/x"), kernel.iterated);
-        assertEquals("tp_btf+cgroup_sock+cgroup_skb+iter+ringbuf", b.status().variant());
+        assertEquals("tp_btf+cgroup_sock+sock_addr+iter+ringbuf", b.status().variant());
         assertTrue(b.capabilities().has(CaptureFeature.PREEXISTING_CONNECTIONS));
         assertTrue(b.capabilities().has(CaptureFeature.UNCONNECTED_UDP_PEERS));
-        assertTrue(b.status().cannotSee().stream().noneMatch(s -> s.contains("unconnected UDP")), b.status().cannotSee()::toString);
+        assertTrue(b.status().cannotSee().stream().noneMatch(s -> s.contains("no cgroup v2")), b.status().cannotSee()::toString);
+        assertTrue(b.status().cannotSee().stream().anyMatch(s -> s.contains("recv()/read() on an unconnected socket")),
+                b.status().cannotSee()::toString);
         assertEquals("linux", b.group());
         assertEquals(100, b.preference());
         b.close();
@@ -151,7 +154,7 @@ class EbpfBackendTest {
     }
 
     @Test
-    void unconnectedUdpSocketIsReportedOncePerPeerWithKnownMetadata() throws Exception {
+    void unconnectedUdpSocketIsReportedOncePerPeer() throws Exception {
         EbpfBackend b = backend(List.of(), "/sys/fs/cgroup");
         b.open(new Recorder());
         b.start();
@@ -161,12 +164,9 @@ class EbpfBackendTest {
         kernel.table.put(10L, FakeKernel.record(10, true, 40001, 0, 5, 5, 78, "lonely"));
         kernel.peerTable.put("9/1000", FakeKernel.record(9, true, 53, 1000, 40, 100, 77, "dnsd"));
         kernel.peerTable.put("9/2000", FakeKernel.record(9, true, 53, 2000, 80, 300, 77, "dnsd"));
-        byte[] noMetadata = FakeKernel.record(9, true, 53, 3000, 1, 1, 0, "");
-        java.nio.ByteBuffer.wrap(noMetadata).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(ConnRecord.NETNS, 0);
-        kernel.peerTable.put("9/3000", noMetadata);
         List<Conn> seen = Recorder.snapshot(b);
         assertEquals(List.of(0, 1000, 2000), seen.stream().map(Conn::remotePort).toList(),
-                "the socket without peers as one flow, the other once per peer with its metadata");
+                "the socket without peers as one flow, the other once per peer instead of its own entry");
         assertEquals(40001, seen.get(0).localPort());
         assertEquals(List.of(9L, 9L), seen.subList(1, 3).stream().map(Conn::cookie).toList());
         assertEquals(300, seen.get(2).bytesReceived());

@@ -251,61 +251,6 @@ class EbpfKernelTest {
     }
 
     @Test
-    void unconnectedUdpServerIsReportedOncePerPeer() throws Exception {
-        Peer.Run server = server("udp", "4", 5008);
-        Path gate = peer.gate("udp-peers");
-        Peer.Run small = peer.spawn(hosts.a(), "client", "udp", hosts.ipB(), "5008", "100", "0", gate.toString());
-        Peer.Run large = peer.spawn(hosts.a(), "client", "udp", hosts.ipB(), "5008", "300", "0", gate.toString());
-        int p1 = Integer.parseInt(small.await("READY")[0]);
-        int p2 = Integer.parseInt(large.await("READY")[0]);
-        Map<Integer, Conn> flows = open(netnsB, 5008).stream().collect(Collectors.toMap(Conn::remotePort, Function.identity()));
-        assertEquals(java.util.Set.of(p1, p2), flows.keySet(), () -> "one flow per peer: " + flows);
-        Conn f1 = flows.get(p1);
-        Conn f2 = flows.get(p2);
-        assertEquals(f1.cookie(), f2.cookie(), "both on the server's socket");
-        for (Conn f : List.of(f1, f2)) {
-            assertEquals(Protocol.UDP, f.protocol());
-            assertEquals(IpAddress.parse(hosts.ipA()), f.remote());
-            assertEquals(IpAddress.parse(hosts.ipB()), f.local(), "the packet's local address, not the wildcard");
-            assertEquals(5, f.packetsReceived());
-            assertEquals(5, f.packetsSent());
-            assertEquals(server.process().pid(), f.pid());
-        }
-        assertEquals(500, f1.bytesReceived());
-        assertEquals(250, f1.bytesSent());
-        assertEquals(1500, f2.bytesReceived());
-        assertEquals(750, f2.bytesSent());
-        Peer.Run dnsLike = peer.spawn(hosts.a(), "sendto", hosts.ipB(), "5008", "60", gate.toString());
-        int p3 = Integer.parseInt(dnsLike.await("READY")[0]);
-        Conn client = openOne(netnsA, p3);
-        assertEquals(IpAddress.parse(hosts.ipB()), client.remote(), "an unconnected client's peer");
-        assertEquals(5008, client.remotePort());
-        assertEquals(180, client.bytesSent(), "the first datagram, sent before the socket's entry existed, included");
-        assertEquals(90, client.bytesReceived());
-        assertEquals(dnsLike.process().pid(), client.pid());
-        Peer.open(gate);
-        small.await("CLOSED");
-        large.await("CLOSED");
-        dnsLike.await("CLOSED");
-        Conn clientClosed = closedOne(netnsA, p3, 5008);
-        assertEquals(180, clientClosed.bytesSent());
-        assertEquals(client.cookie(), clientClosed.cookie());
-        server.process().destroy();
-        assertTrue(server.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
-        Await.until(WAIT, "both peers of the server closed", () -> {
-            Recorder.snapshot(backend);
-            return recorder.closed(c -> c.netns() == netnsB && c.localPort() == 5008).size() >= 3;
-        });
-        Map<Integer, Conn> closed = recorder.closed(c -> c.netns() == netnsB && c.localPort() == 5008).stream()
-                .collect(Collectors.toMap(Conn::remotePort, Function.identity()));
-        assertEquals(java.util.Set.of(p1, p2, p3), closed.keySet(), () -> "closed once per peer: " + closed);
-        assertEquals(1500, closed.get(p2).bytesReceived());
-        assertEquals(250, closed.get(p1).bytesSent());
-        assertEquals(f1.cookie(), closed.get(p1).cookie());
-        assertTrue(open(netnsB, 5008).isEmpty(), "nothing of the server's socket stays in the maps");
-    }
-
-    @Test
     void ipv6AndDualStackAddresses() {
         server("tcp", "6", 5007);
         Path gate = peer.gate("v6");

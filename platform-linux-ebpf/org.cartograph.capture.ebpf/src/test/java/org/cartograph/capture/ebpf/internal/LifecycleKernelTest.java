@@ -24,7 +24,7 @@ class LifecycleKernelTest {
     /** Ids of the loaded programs named carto_* (names are cut to 15 characters by the kernel). */
     private static java.util.Map<Long, String> ourPrograms() {
         String json = Cmd.ok("bpftool", "prog", "list", "-j").stdout();
-        Matcher m = Pattern.compile("\\{\"id\":(\\d+),\"type\":\"[a-z_]+\",\"name\":\"(carto_[a-z_]*)\"").matcher(json);
+        Matcher m = Pattern.compile("\\{\"id\":(\\d+),\"type\":\"[a-z_]+\",\"name\":\"(carto_[a-z0-9_]*)\"").matcher(json);
         java.util.Map<Long, String> ids = new java.util.TreeMap<>();
         while (m.find()) {
             ids.put(Long.parseLong(m.group(1)), m.group(2));
@@ -73,7 +73,7 @@ class LifecycleKernelTest {
             backend.open(recorder);
             try {
                 assertTrue(ours("prog").contains("carto_send_btf"), "loaded: " + ours("prog"));
-                assertEquals(6, ours("link").size(), "tp_btf x3 + cgroup sock_release + cgroup_skb egress/ingress links: "
+                assertEquals(8, ours("link").size(), "tp_btf x3 + cgroup sock_release + 4 sock_addr UDP hook links: "
                         + ours("link"));
                 backend.start();
                 Conn pre = Recorder.snapshot(backend, c -> c.netns() == netnsA && c.localPort() == lport).get(0);
