@@ -1,6 +1,6 @@
 /** The sink SPI: where each interval's batch goes (files, Prometheus, OTLP, Kafka, the store). */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.cartograph.sink;
 
 import org.osgi.annotation.bundle.Export;

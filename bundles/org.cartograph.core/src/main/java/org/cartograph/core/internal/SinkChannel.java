@@ -24,9 +24,19 @@ import org.slf4j.LoggerFactory;
  * The bounded queue of one sink name and the thread that delivers it, in order, one batch at a
  * time. The queue outlives the sink service: when a sink goes away, a replacement with the same
  * name that arrives within the grace period receives the queued batches; after it they are
- * dropped and counted. Every batch is delivered, or counted in exactly one drop counter.
+ * dropped and counted. Every batch is delivered, or counted in exactly one drop counter; a
+ * tracked batch's {@link DeliveryTracker} is told once, when it leaves the queue either way.
  */
 final class SinkChannel {
+
+    /** A queued batch and, when its publisher asked, who waits for it to leave the queue. */
+    private record Queued(FlowBatch batch, DeliveryTracker tracker) {
+        void finished() {
+            if (tracker != null) {
+                tracker.finished();
+            }
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkChannel.class);
     private static final long MIN_BACKOFF_MILLIS = 200;
@@ -38,7 +48,7 @@ final class SinkChannel {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     /** Guarded by lock. */
-    private final ArrayDeque<FlowBatch> queue = new ArrayDeque<>();
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     /** Guarded by lock. */
     private FlowSink sink;
     /** Guarded by lock. */
@@ -69,18 +79,24 @@ final class SinkChannel {
         return name;
     }
 
-    void offer(FlowBatch batch) {
+    /**
+     * @param batch   the batch
+     * @param tracker told when the batch leaves this queue (delivered or dropped); may be null
+     */
+    void offer(FlowBatch batch, DeliveryTracker tracker) {
+        Queued q = new Queued(batch, tracker);
         lock.lock();
         try {
             if (closed) {
                 droppedNoSink++;
+                q.finished();
                 return;
             }
             if (queue.size() >= capacity) {
-                queue.pollFirst();
+                queue.pollFirst().finished();
                 droppedQueueFull++;
             }
-            queue.addLast(batch);
+            queue.addLast(q);
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -136,7 +152,7 @@ final class SinkChannel {
                 LOG.warn("sink {}: no replacement within {}s, {} queued batches dropped", name, grace.toSeconds(), queue.size());
             }
             droppedNoSink += queue.size();
-            queue.clear();
+            clearQueue();
             closed = true;
             changed.signalAll();
             return true;
@@ -150,7 +166,7 @@ final class SinkChannel {
         lock.lock();
         try {
             droppedNoSink += queue.size();
-            queue.clear();
+            clearQueue();
             closed = true;
             changed.signalAll();
         } finally {
@@ -159,10 +175,18 @@ final class SinkChannel {
         worker.interrupt();
     }
 
+    /** Empties the queue, telling each tracked batch's tracker; the lock is held. */
+    private void clearQueue() {
+        for (Queued q : queue) {
+            q.finished();
+        }
+        queue.clear();
+    }
+
     private void run() {
         long backoff = MIN_BACKOFF_MILLIS;
         while (true) {
-            FlowBatch batch;
+            Queued head;
             FlowSink target;
             lock.lock();
             try {
@@ -172,21 +196,22 @@ final class SinkChannel {
                 if (closed) {
                     return;
                 }
-                batch = queue.peekFirst();
+                head = queue.peekFirst();
                 target = sink;
             } catch (InterruptedException e) {
                 return;
             } finally {
                 lock.unlock();
             }
+            FlowBatch batch = head.batch();
             SinkResult result = deliver(target, batch);
             lock.lock();
             try {
-                boolean stillHead = queue.peekFirst() == batch;
+                boolean stillHead = queue.peekFirst() == head;
                 switch (result.outcome()) {
                     case SUCCESS -> {
                         if (stillHead) {
-                            queue.pollFirst();
+                            queue.pollFirst().finished();
                         }
                         delivered++;
                         backoff = MIN_BACKOFF_MILLIS;
@@ -197,7 +222,7 @@ final class SinkChannel {
                     }
                     case PERMANENT_FAILURE -> {
                         if (stillHead) {
-                            queue.pollFirst();
+                            queue.pollFirst().finished();
                         }
                         droppedRejected++;
                         error("batch " + batch.sequence() + " rejected: " + result.message());

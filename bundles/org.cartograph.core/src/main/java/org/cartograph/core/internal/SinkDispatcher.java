@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -82,12 +83,26 @@ public final class SinkDispatcher implements BatchPublisher, StatusContributor {
     @Override
     public void publish(FlowBatch batch) {
         for (SinkChannel ch : channels.values()) {
-            ch.offer(batch);
+            ch.offer(batch, null);
         }
     }
 
+    @Override
+    public CompletionStage<Void> publishTracked(FlowBatch batch) {
+        List<SinkChannel> targets = List.copyOf(channels.values());
+        DeliveryTracker tracker = new DeliveryTracker(targets.size());
+        for (SinkChannel ch : targets) {
+            ch.offer(batch, tracker);
+        }
+        return tracker.stage();
+    }
+
     void expire() {
-        Instant now = Instant.now();
+        expireAt(Instant.now());
+    }
+
+    /** Forgets the channels whose sink left longer than the grace period before {@code now}. */
+    void expireAt(Instant now) {
         Duration grace = Duration.ofSeconds(config.swap_grace_seconds());
         for (String name : channels.keySet()) {
             channels.computeIfPresent(name, (n, ch) -> ch.expireIfAbandoned(now, grace) ? null : ch);

@@ -69,6 +69,11 @@ class SinkChannelTest {
         return s.counters().get(name);
     }
 
+    static long counterOf(SinkDispatcher d, String component, String name) {
+        return d.status().stream().filter(s -> s.component().equals(component)).findFirst()
+                .map(s -> s.counters().get(name)).orElse(-1L);
+    }
+
     final List<SinkChannel> channels = new CopyOnWriteArrayList<>();
 
     SinkChannel channel(String name, int capacity) {
@@ -92,8 +97,8 @@ class SinkChannelTest {
         a.attach(stuck);
         b.attach(fast);
         for (long i = 1; i <= 20; i++) {
-            a.offer(batch(i));
-            b.offer(batch(i));
+            a.offer(batch(i), null);
+            b.offer(batch(i), null);
             long want = i;
             await("fast sink got batch " + i, () -> fast.got.size() == want);
         }
@@ -111,8 +116,8 @@ class SinkChannelTest {
                 calls.incrementAndGet() <= 2 ? SinkResult.retry("broker away") : SinkResult.success()));
         SinkChannel ch = channel("flaky", 8);
         ch.attach(flaky);
-        ch.offer(batch(1));
-        ch.offer(batch(2));
+        ch.offer(batch(1), null);
+        ch.offer(batch(2), null);
         await("both delivered", () -> flaky.got.size() == 2);
         assertEquals(List.of(1L, 2L), flaky.got, "order kept across retries");
         assertEquals(2, counter(ch, "retries"));
@@ -130,9 +135,9 @@ class SinkChannelTest {
         });
         SinkChannel ch = channel("odd", 8);
         ch.attach(sink);
-        ch.offer(batch(1));
-        ch.offer(batch(2));
-        ch.offer(batch(3));
+        ch.offer(batch(1), null);
+        ch.offer(batch(2), null);
+        ch.offer(batch(3), null);
         await("1 and 3 delivered", () -> sink.got.size() == 2);
         assertEquals(List.of(1L, 3L), sink.got);
         assertEquals(1, counter(ch, "dropped_rejected"));
@@ -146,12 +151,12 @@ class SinkChannelTest {
         SinkChannel ch = channel("jsonl", 16);
         ch.attach(old);
         for (long i = 1; i <= 5; i++) {
-            ch.offer(batch(i));
+            ch.offer(batch(i), null);
         }
         await("old got 1 and 2", () -> old.got.size() == 2);
         ch.detach(old);
         hang.complete(SinkResult.retry("sink stopping"));
-        ch.offer(batch(6));
+        ch.offer(batch(6), null);
         TestSink fresh = new TestSink("jsonl", b -> CompletableFuture.completedFuture(SinkResult.success()));
         ch.attach(fresh);
         await("new got 3..6", () -> fresh.got.size() == 4);
@@ -165,10 +170,10 @@ class SinkChannelTest {
         SinkChannel ch = channel("gone", 16);
         TestSink s = new TestSink("gone", b -> new CompletableFuture<>());
         ch.attach(s);
-        ch.offer(batch(1));
+        ch.offer(batch(1), null);
         ch.detach(s);
-        ch.offer(batch(2));
-        ch.offer(batch(3));
+        ch.offer(batch(2), null);
+        ch.offer(batch(3), null);
         assertTrue(!ch.expireIfAbandoned(Instant.now(), Duration.ofSeconds(60)), "still in grace");
         assertTrue(ch.expireIfAbandoned(Instant.now().plusSeconds(61), Duration.ofSeconds(60)));
         assertEquals(3, counter(ch, "dropped_no_sink"));

@@ -176,6 +176,12 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the process with SIGKILL, as a crash or the OOM killer would: no shutdown hooks, no stop. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

@@ -193,7 +193,7 @@ class KafkaFleetIT {
     }
 
     /** @return the batch sequences of this host's flow lines in a JSON Lines file */
-    private static SortedSet<Long> sequences(Path jsonl, String host) {
+    static SortedSet<Long> sequences(Path jsonl, String host) {
         SortedSet<Long> seqs = new TreeSet<>();
         if (!Files.exists(jsonl)) {
             return seqs;
@@ -235,7 +235,7 @@ class KafkaFleetIT {
         return "";
     }
 
-    private static long counter(AgentProcess p, String component, String counter) {
+    static long counter(AgentProcess p, String component, String counter) {
         try {
             JsonNode status = JSON.readTree(p.get("/status", null, null).body());
             for (JsonNode c : status.path("components")) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -31,8 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The collector's consumer loop: polls the topic in the consumer group, decodes each record,
- * joins the parts of split batches, publishes each batch and commits the offsets of what was
- * published, never past the first part of an incomplete batch (at-least-once). A
+ * joins the parts of split batches, publishes each batch and commits the offsets of what its
+ * sinks are done with (delivered, or dropped and counted by the sink queue), never past the first
+ * part of an incomplete batch (at-least-once: a collector killed while a sink holds a batch
+ * leaves it uncommitted). A
  * malformed record is counted and skipped; an error of the client is counted and the loop goes
  * on after a backoff. Runs on one thread, which owns the consumer; {@link #stop} may be called
  * from any.
@@ -48,6 +51,8 @@ final class ConsumeLoop implements Runnable {
     private static final long MAX_BACKOFF_MILLIS = 10_000;
     /** The parts of one batch are sent back to back; a batch missing parts this long is given up. */
     private static final Duration PART_TIMEOUT = Duration.ofSeconds(120);
+    /** How long a stopping collector waits for its sinks to finish the batches it published. */
+    private static final Duration STOP_DRAIN = Duration.ofSeconds(10);
 
     private final Consumer<String, byte[]> consumer;
     private final String topic;
@@ -55,12 +60,14 @@ final class ConsumeLoop implements Runnable {
     private final Duration pollTimeout;
     private final BatchCodec codec = new BatchCodec();
     private final PartAssembler assembler;
+    private final CommitTracker tracker = new CommitTracker();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong lag = new AtomicLong();
     private final AtomicLong partitions = new AtomicLong();
+    private final AtomicLong awaitingSinks = new AtomicLong();
     /** Written by the loop's thread, read by any. */
     private volatile State state = new State(true, "", Instant.now());
 
@@ -102,10 +109,29 @@ final class ConsumeLoop implements Runnable {
             Thread.currentThread().interrupt();
         } finally {
             try {
+                commitOnStop();
                 consumer.close(Duration.ofSeconds(5));
             } catch (KafkaException e) {
                 LOG.debug("closing the Kafka consumer: {}", e.toString());
             }
+        }
+    }
+
+    /**
+     * Gives the sinks up to {@link #STOP_DRAIN} to finish the published batches and commits what
+     * they finished; the rest is read again by the next owner of the partitions.
+     */
+    private void commitOnStop() {
+        long deadline = System.nanoTime() + STOP_DRAIN.toNanos();
+        try {
+            commitReady();
+            while (tracker.awaitingSinks() > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(20_000_000);
+                commitReady();
+            }
+        } catch (KafkaException e) {
+            LOG.warn("Kafka collector: offsets not committed at stop, their batches are read again: {}",
+                    KafkaClients.describe(e));
         }
     }
 
@@ -124,27 +150,19 @@ final class ConsumeLoop implements Runnable {
         ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
         long now = System.nanoTime();
         assembler.expire(now);
-        Map<TopicPartition, Long> next = new HashMap<>();
         Set<TopicPartition> held = new HashSet<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             TopicPartition tp = new TopicPartition(record.topic(), record.partition());
             if (held.contains(tp)) {
                 continue;
             }
-            if (handle(tp, record, now)) {
-                next.put(tp, record.offset() + 1);
-            } else {
+            if (!handle(tp, record, now)) {
                 held.add(tp);
             }
         }
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        next.forEach((tp, offset) -> commit.put(tp,
-                new OffsetAndMetadata(Math.min(offset, assembler.firstPendingOffset(tp)))));
-        if (!commit.isEmpty()) {
-            consumer.commitSync(commit);
-        }
+        Map<TopicPartition, Long> committedNow = commitReady();
         for (TopicPartition tp : held) {
-            rewind(tp, commit.get(tp));
+            rewind(tp, committedNow.get(tp));
         }
         updateLag();
         if (!state.healthy() && held.isEmpty()) {
@@ -152,6 +170,29 @@ final class ConsumeLoop implements Runnable {
             state = new State(true, state.lastError(), Instant.now());
         }
         return held.isEmpty();
+    }
+
+    /**
+     * Commits, per partition, up to the first record whose batch a sink still holds, and never past
+     * the first part of an incomplete batch.
+     *
+     * @return what was committed
+     */
+    private Map<TopicPartition, Long> commitReady() {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        tracker.committable().forEach((tp, offset) -> {
+            long capped = Math.min(offset, assembler.firstPendingOffset(tp));
+            if (capped > tracker.lastCommitted(tp)) {
+                offsets.put(tp, capped);
+            }
+        });
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        offsets.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
+        if (!commit.isEmpty()) {
+            consumer.commitSync(commit);
+            tracker.committed(offsets);
+        }
+        return offsets;
     }
 
     /** @return whether the record is done with (published, held as a part, or skipped as malformed) */
@@ -165,13 +206,15 @@ final class ConsumeLoop implements Runnable {
                 LOG.warn("Kafka collector: skipped malformed record {}-{}@{} ({} so far): {}", record.topic(),
                         record.partition(), record.offset(), n, e.getMessage());
             }
+            tracker.handled(tp, record.offset());
             return true;
         }
         if (batch == null) {
+            tracker.handled(tp, record.offset());
             return true;
         }
         try {
-            publisher.publish(batch);
+            tracker.published(tp, record.offset(), publisher.publishTracked(batch));
             published.incrementAndGet();
             return true;
         } catch (RuntimeException e) {
@@ -181,9 +224,11 @@ final class ConsumeLoop implements Runnable {
     }
 
     /** Reads the partition again from what is committed, with no part held. */
-    private void rewind(TopicPartition tp, OffsetAndMetadata justCommitted) {
+    private void rewind(TopicPartition tp, Long justCommitted) {
         assembler.revoked(List.of(tp));
-        OffsetAndMetadata from = justCommitted != null ? justCommitted : consumer.committed(Set.of(tp)).get(tp);
+        tracker.forget(List.of(tp));
+        OffsetAndMetadata from = justCommitted != null ? new OffsetAndMetadata(justCommitted)
+                : consumer.committed(Set.of(tp)).get(tp);
         if (from != null) {
             consumer.seek(tp, from.offset());
         } else {
@@ -192,6 +237,7 @@ final class ConsumeLoop implements Runnable {
     }
 
     private void updateLag() {
+        awaitingSinks.set(tracker.awaitingSinks());
         long total = 0;
         Set<TopicPartition> assigned = consumer.assignment();
         for (TopicPartition tp : assigned) {
@@ -227,6 +273,11 @@ final class ConsumeLoop implements Runnable {
         return assembler.abandoned();
     }
 
+    /** @return published batches whose offsets wait for the sinks to finish them */
+    long awaitingSinks() {
+        return awaitingSinks.get();
+    }
+
     long duplicates() {
         return assembler.duplicates();
     }
@@ -247,12 +298,19 @@ final class ConsumeLoop implements Runnable {
         return state;
     }
 
-    /** Logs assignment changes; offsets are already committed after every poll. */
+    /** Commits what is done before partitions go and forgets their state; logs assignment changes. */
     private final class Rebalance implements ConsumerRebalanceListener {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            try {
+                commitReady();
+            } catch (KafkaException e) {
+                LOG.warn("Kafka collector: offsets not committed before a rebalance, their batches are read again: {}",
+                        KafkaClients.describe(e));
+            }
             assembler.revoked(revoked);
+            tracker.forget(revoked);
             if (!revoked.isEmpty()) {
                 LOG.info("Kafka collector: partitions revoked {}", revoked);
             }

@@ -101,7 +101,8 @@ public final class KafkaCollector implements StatusContributor {
     /**
      * @return one status: counters {@code decoded}, {@code malformed}, {@code incomplete} (split
      *         batches given up), {@code duplicates} (resent records ignored), {@code errors},
-     *         {@code lag}, {@code partitions}; attributes {@code topic}, {@code group},
+     *         {@code lag}, {@code partitions}, {@code awaiting_sinks} (published batches not yet
+     *         finished by every sink: their offsets are not committed); attributes {@code topic}, {@code group},
      *         {@code last_error}, {@code security} (protocol, mechanism and user; never a password)
      */
     @Override
@@ -114,6 +115,7 @@ public final class KafkaCollector implements StatusContributor {
         c.put("duplicates", loop.duplicates());
         c.put("errors", loop.errors());
         c.put("lag", loop.lag());
+        c.put("awaiting_sinks", loop.awaitingSinks());
         c.put("partitions", loop.partitions());
         Health health = !s.healthy() ? Health.DEGRADED : loop.partitions() == 0 ? Health.STARTING : Health.OK;
         String message = !s.healthy()

@@ -63,6 +63,32 @@ class ConsumeLoopTest {
         assertEquals(true, loop.state().healthy());
     }
 
+    @Test
+    void offsetsWaitForTheSinksToFinishEachBatchInOrder() {
+        HoldingPublisher publisher = new HoldingPublisher();
+        ConsumeLoop loop = assigned(publisher);
+        consumer.addRecord(record(0, codec.encode(Batches.batch("a", 1))));
+        consumer.addRecord(record(1, "garbage".getBytes(StandardCharsets.UTF_8)));
+        consumer.addRecord(record(2, codec.encode(Batches.batch("a", 2))));
+        consumer.addRecord(record(3, codec.encode(Batches.batch("a", 3))));
+        loop.pollOnce();
+        assertEquals(3, publisher.stages.size());
+        assertEquals(null, consumer.committed(java.util.Set.of(P0)).get(P0), "no sink has finished a batch");
+        assertEquals(3, loop.awaitingSinks());
+        publisher.stages.get(1).complete(null);
+        loop.pollOnce();
+        assertEquals(null, consumer.committed(java.util.Set.of(P0)).get(P0), "batch 1 still held: nothing after it either");
+        publisher.stages.get(0).complete(null);
+        loop.pollOnce();
+        assertEquals(new OffsetAndMetadata(3), consumer.committed(java.util.Set.of(P0)).get(P0),
+                "batches 1 and 2 and the malformed record between them are done with");
+        assertEquals(1, loop.awaitingSinks());
+        publisher.stages.get(2).complete(null);
+        loop.pollOnce();
+        assertEquals(new OffsetAndMetadata(4), consumer.committed(java.util.Set.of(P0)).get(P0));
+        assertEquals(0, loop.awaitingSinks());
+    }
+
     private ConsumeLoop assigned(BatchPublisher publisher) {
         ConsumeLoop loop = new ConsumeLoop(consumer, TOPIC, publisher, Duration.ofMillis(10));
         consumer.assign(List.of(P0));
@@ -73,6 +99,23 @@ class ConsumeLoopTest {
 
     private static ConsumerRecord<String, byte[]> record(long offset, byte[] value) {
         return new ConsumerRecord<>(TOPIC, 0, offset, "key", value);
+    }
+
+    /** Publishes nothing; hands out a stage per batch that the test completes. */
+    private static final class HoldingPublisher implements BatchPublisher {
+        final List<java.util.concurrent.CompletableFuture<Void>> stages = new java.util.ArrayList<>();
+
+        @Override
+        public void publish(FlowBatch batch) {
+            throw new UnsupportedOperationException("the collector publishes tracked");
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> publishTracked(FlowBatch batch) {
+            java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+            stages.add(f);
+            return f;
+        }
     }
 
     /** Throws on the first batch, then records. */
