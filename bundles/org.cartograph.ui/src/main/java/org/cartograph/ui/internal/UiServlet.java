@@ -1,8 +1,7 @@
 package org.cartograph.ui.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Map;
+import java.util.Enumeration;
 
 import org.apache.felix.webconsole.spi.SecurityProvider;
 import org.osgi.service.component.annotations.Activate;
@@ -18,30 +17,27 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * The UI at {@code /} of the HTTP port: the network map ({@code /}), analytics ({@code /analytics}),
  * DNS ({@code /dns}), cost ({@code /cost}) and events ({@code /events}) pages, their script and
- * style, and Cytoscape.js from the bundled webjar. The pages read the store's JSON API
- * ({@code /api/v1/*}). Everything is behind the console's authentication (the Web Console
- * {@link SecurityProvider} with id {@code cartograph}). More specific patterns ({@code /status},
+ * style, and Cytoscape.js from the bundled webjar, gzip-compressed when the browser takes it, with
+ * ETags, and cacheable for good under their versioned addresses (see {@link StaticResources}). The
+ * pages read the store's JSON API ({@code /api/v1/*}). Everything is behind the console's
+ * authentication (the Web Console {@link SecurityProvider} with id {@code cartograph}). More specific patterns ({@code /status},
  * {@code /system/console}, {@code /api/v1}) keep their own servlets.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/")
 public final class UiServlet extends HttpServlet {
 
-    /** Where Cytoscape.js sits in the webjar (and in this bundle). */
-    static final String CYTOSCAPE = "/META-INF/resources/webjars/cytoscape/3.33.1/dist/cytoscape.min.js";
-
     private static final long serialVersionUID = 1L;
-    private static final String WEB = "web/";
-    private static final Map<String, String> PAGES = Map.of("/", "map.html", "/map", "map.html",
-            "/analytics", "analytics.html", "/dns", "dns.html", "/cost", "cost.html", "/events", "events.html");
-    private static final Map<String, String> STATIC = Map.of("/static/app.js", "app.js", "/static/style.css", "style.css");
+    private static final String IMMUTABLE = "private, max-age=31536000, immutable";
 
     private final transient SecurityProvider security;
+    private final transient StaticResources resources;
 
     /** @param security the console's security provider */
     @Activate
     public UiServlet(@Reference(target = "(" + SecurityProvider.PROPERTY_ID + "=cartograph)") SecurityProvider security) {
         this.security = security;
+        this.resources = new StaticResources();
     }
 
     @Override
@@ -50,38 +46,42 @@ public final class UiServlet extends HttpServlet {
             return;
         }
         String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
-        if (path.isEmpty()) {
-            path = "/";
-        }
-        String page = PAGES.get(path);
-        if (page != null) {
-            send(resp, UiServlet.class.getResourceAsStream(WEB + page), "text/html;charset=utf-8");
-            return;
-        }
-        String file = STATIC.get(path);
-        if (file != null) {
-            send(resp, UiServlet.class.getResourceAsStream(WEB + file),
-                    file.endsWith(".js") ? "text/javascript;charset=utf-8" : "text/css;charset=utf-8");
-            return;
-        }
-        if (path.equals("/static/cytoscape.min.js")) {
-            send(resp, UiServlet.class.getResourceAsStream(CYTOSCAPE), "text/javascript;charset=utf-8");
-            return;
-        }
-        resp.sendError(HttpServletResponse.SC_NOT_FOUND);
-    }
-
-    private static void send(HttpServletResponse resp, InputStream in, String type) throws IOException {
-        if (in == null) {
+        StaticResources.Resource r = resources.get(path.isEmpty() ? "/" : path);
+        if (r == null) {
             resp.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
-        try (in) {
-            resp.setContentType(type);
-            resp.setHeader("Cache-Control", "no-cache");
-            resp.setHeader("X-Content-Type-Options", "nosniff");
-            resp.setHeader("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'");
-            in.transferTo(resp.getOutputStream());
+        boolean forGood = r.versioned() && r.version().equals(req.getParameter(StaticResources.VERSION));
+        resp.setHeader("Cache-Control", forGood ? IMMUTABLE : "no-cache");
+        resp.setHeader("ETag", r.etag());
+        resp.setHeader("Vary", "Accept-Encoding");
+        resp.setHeader("X-Content-Type-Options", "nosniff");
+        if (r.etag().equals(req.getHeader("If-None-Match"))) {
+            resp.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            return;
         }
+        resp.setContentType(r.type());
+        resp.setHeader("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'");
+        byte[] body = r.body();
+        if (acceptsGzip(req)) {
+            resp.setHeader("Content-Encoding", "gzip");
+            body = r.gzipped();
+        }
+        resp.setContentLength(body.length);
+        resp.getOutputStream().write(body);
+    }
+
+    /** Whether the client takes gzip (a {@code q=0} refusal is honoured). */
+    static boolean acceptsGzip(HttpServletRequest req) {
+        Enumeration<String> values = req.getHeaders("Accept-Encoding");
+        while (values != null && values.hasMoreElements()) {
+            for (String coding : values.nextElement().split(",")) {
+                String[] parts = coding.strip().split(";");
+                if (parts[0].strip().equalsIgnoreCase("gzip")) {
+                    return parts.length == 1 || !parts[1].replace(" ", "").matches("q=0(\\.0*)?");
+                }
+            }
+        }
+        return false;
     }
 }

@@ -33,6 +33,7 @@ final class Browser implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
     private final String session;
+    private final Map<String, String> extraHeaders;
 
     /**
      * Starts chromedriver and one headless Chromium session.
@@ -49,6 +50,7 @@ final class Browser implements AutoCloseable {
         driver = new ProcessBuilder("/usr/bin/chromedriver", "--port=" + port, "--allowed-ips=127.0.0.1")
                 .redirectErrorStream(true).redirectOutput(profile.resolve("chromedriver.log").toFile()).start();
         base = "http://127.0.0.1:" + port;
+        this.extraHeaders = Map.copyOf(extraHeaders);
         try {
             session = start(extraHeaders);
         } catch (Exception | Error e) {
@@ -66,11 +68,15 @@ final class Browser implements AutoCloseable {
         JsonNode created = call("POST", "/session", Map.of("capabilities",
                 Map.of("alwaysMatch", Map.of("browserName", "chrome", "goog:chromeOptions", options))));
         String id = created.get("sessionId").asText();
-        if (!extraHeaders.isEmpty()) {
-            cdp(id, "Network.enable", Map.of());
-            cdp(id, "Network.setExtraHTTPHeaders", Map.of("headers", extraHeaders));
-        }
+        sendHeaders(id, extraHeaders);
         return id;
+    }
+
+    private void sendHeaders(String id, Map<String, String> headers) throws Exception {
+        if (!headers.isEmpty()) {
+            cdp(id, "Network.enable", Map.of());
+            cdp(id, "Network.setExtraHTTPHeaders", Map.of("headers", headers));
+        }
     }
 
     private void awaitDriver() throws Exception {
@@ -110,8 +116,29 @@ final class Browser implements AutoCloseable {
         return value;
     }
 
-    private void cdp(String id, String cmd, Map<String, Object> params) throws Exception {
-        call("POST", "/session/" + id + "/goog/cdp/execute", Map.of("cmd", cmd, "params", params));
+    private JsonNode cdp(String id, String cmd, Map<String, Object> params) throws Exception {
+        return call("POST", "/session/" + id + "/goog/cdp/execute", Map.of("cmd", cmd, "params", params));
+    }
+
+    /**
+     * Sends a DevTools protocol command to the current tab.
+     *
+     * @return its result
+     */
+    JsonNode cdp(String cmd, Map<String, Object> params) throws Exception {
+        return cdp(session, cmd, params);
+    }
+
+    /**
+     * Replaces the current tab by a new one (a new page and, as Chromium decides for a new tab, a new
+     * renderer) with an empty HTTP cache: what a user sees opening the UI in a browser that already runs.
+     */
+    void freshTab() throws Exception {
+        JsonNode created = call("POST", "/session/" + session + "/window/new", Map.of("type", "tab"));
+        call("DELETE", "/session/" + session + "/window", null);
+        call("POST", "/session/" + session + "/window", Map.of("handle", created.get("handle").asText()));
+        sendHeaders(session, extraHeaders);
+        cdp("Network.clearBrowserCache", Map.of());
     }
 
     /** @param url the page to load; returns when the document has loaded */

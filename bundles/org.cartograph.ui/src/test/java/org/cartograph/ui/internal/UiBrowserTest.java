@@ -115,6 +115,12 @@ class UiBrowserTest {
         browser.await("return document.querySelectorAll('#details table tbody tr').length", v -> v.asInt() > 0, WAIT);
         assertTrue(browser.eval("return document.querySelector('#details').textContent").asText().contains("10.0.2.5"));
         browser.screenshot(SHOTS.resolve("map.png"));
+        browser.open(url("/"));
+        awaitLoaded();
+        assertEquals(4, browser.eval("return window.cartograph.cy.nodes().length").asInt());
+        assertEquals(0, browser.eval("return performance.getEntriesByType('resource')"
+                + ".find(r => r.name.includes('/static/cytoscape.min.js?v=')).transferSize").asInt(),
+                "the second load takes Cytoscape.js from the browser's cache without asking the server");
     }
 
     @Test
