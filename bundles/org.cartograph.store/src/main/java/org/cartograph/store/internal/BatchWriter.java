@@ -12,6 +12,7 @@ import org.cartograph.enrich.Tag;
 import org.cartograph.enrich.TagSet;
 import org.cartograph.flow.ConnectionStats;
 import org.cartograph.flow.Direction;
+import org.cartograph.flow.DnsLatency;
 import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
@@ -246,6 +247,10 @@ final class BatchWriter {
         ap.beginRow().appendEpochMicros(ts).append(host).append(d.client().toString()).append(d.server().toString())
                 .append(d.domain()).append(d.queryType()).append(d.queries()).append(d.timeouts())
                 .append(noerror).append(nxdomain).append(servfail).append(total - noerror - nxdomain - servfail)
-                .append(d.latencySumMicros()).append(d.latencyP50Micros()).append(d.latencyP99Micros()).endRow();
+                .append(d.latencySumMicros()).append(d.latencyP50Micros()).append(d.latencyP99Micros());
+        for (DnsLatency l : new DnsLatency[] {d.successLatency(), d.failureLatency()}) {
+            ap.append(l.count()).append(l.sumMicros()).append(l.p50Micros()).append(l.p99Micros());
+        }
+        ap.endRow();
     }
 }

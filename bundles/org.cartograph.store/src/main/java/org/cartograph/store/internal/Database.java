@@ -46,11 +46,20 @@ final class Database implements AutoCloseable {
     };
 
     /**
+     * DNS columns added after version 3: the latency of successful (NOERROR) and failed answers.
+     * Appended to the table (also when it is new), so the appender's column order is the same for
+     * new and upgraded files; rows stored before the upgrade read 0.
+     */
+    static final String[] DNS_SPLIT_COLUMNS = {"success_count", "success_sum_us", "success_p50_us", "success_p99_us",
+        "failure_count", "failure_sum_us", "failure_p50_us", "failure_p99_us"};
+
+    /**
      * Version of the schema. A file of version 1 (tags in every flow row) has its {@code flows} table
      * rebuilt (emptied); version 2 loses the flow columns {@code host} and {@code interval_s} (the host
-     * is a tag of the local end; the interval was never read), its rows are kept.
+     * is a tag of the local end; the interval was never read), its rows are kept; versions up to 3
+     * get the {@link #DNS_SPLIT_COLUMNS} (0 in the DNS rows already stored).
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
 
@@ -58,7 +67,8 @@ final class Database implements AutoCloseable {
     private final DuckDBConnection connection;
 
     /**
-     * Opens (or creates) the database and its tables.
+     * Opens (or creates) the database and its tables, with DuckDB's automatic checkpoints at its
+     * default write-ahead log size.
      *
      * @param file          the database file; its directory is created
      * @param memoryLimitMb memory DuckDB may use
@@ -67,11 +77,29 @@ final class Database implements AutoCloseable {
      * @throws IOException  if the directory cannot be created
      */
     Database(Path file, int memoryLimitMb, int threads) throws SQLException, IOException {
+        this(file, memoryLimitMb, threads, 0);
+    }
+
+    /**
+     * Opens (or creates) the database and its tables.
+     *
+     * @param file              the database file; its directory is created
+     * @param memoryLimitMb     memory DuckDB may use
+     * @param threads           DuckDB worker threads
+     * @param autoCheckpointMib write-ahead log size at which a commit checkpoints (DuckDB's
+     *                          {@code checkpoint_threshold}); 0 for DuckDB's default (16 MiB)
+     * @throws SQLException if DuckDB cannot open it
+     * @throws IOException  if the directory cannot be created
+     */
+    Database(Path file, int memoryLimitMb, int threads, long autoCheckpointMib) throws SQLException, IOException {
         this.file = file.toAbsolutePath();
         Files.createDirectories(this.file.getParent());
         Properties props = new Properties();
         props.setProperty("memory_limit", memoryLimitMb + "MB");
         props.setProperty("threads", Integer.toString(threads));
+        if (autoCheckpointMib > 0) {
+            props.setProperty("checkpoint_threshold", autoCheckpointMib + "MiB");
+        }
         // The driver is called directly: DriverManager's class-loader checks do not suit OSGi.
         connection = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + this.file, props);
         try (Statement st = connection.createStatement()) {
@@ -93,12 +121,18 @@ final class Database implements AutoCloseable {
                             this.file, version, VERSION);
                     st.execute("ALTER TABLE flows DROP COLUMN host");
                     st.execute("ALTER TABLE flows DROP COLUMN interval_s");
+                } else if (version > 0) {
+                    LOG.info("store {}: upgrading schema version {} to {} (DNS latency split columns added)",
+                            this.file, version, VERSION);
                 }
                 st.execute("DELETE FROM schema_version");
                 st.execute("INSERT INTO schema_version VALUES (" + VERSION + ")");
             }
             for (String ddl : SCHEMA) {
                 st.execute(ddl);
+            }
+            for (String column : DNS_SPLIT_COLUMNS) {
+                st.execute("ALTER TABLE dns ADD COLUMN IF NOT EXISTS " + column + " BIGINT DEFAULT 0");
             }
         }
     }
@@ -130,15 +164,36 @@ final class Database implements AutoCloseable {
 
     /** @return bytes on disk of the database and its write-ahead log */
     long sizeOnDisk() {
-        long size = 0;
-        for (Path p : new Path[] {file, file.resolveSibling(file.getFileName() + ".wal")}) {
-            try {
-                size += Files.exists(p) ? Files.size(p) : 0;
-            } catch (IOException e) {
-                size += 0;
-            }
+        try {
+            return (Files.exists(file) ? Files.size(file) : 0) + walBytes();
+        } catch (IOException e) {
+            return walBytes();
         }
-        return size;
+    }
+
+    /** @return bytes in the write-ahead log: committed data not yet checkpointed into the file */
+    long walBytes() {
+        try {
+            Path wal = file.resolveSibling(file.getFileName() + ".wal");
+            return Files.exists(wal) ? Files.size(wal) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The bytes that count against the size limit: the file's blocks in use plus the write-ahead
+     * log. The file itself does not shrink when rows are deleted; its freed blocks are reused.
+     *
+     * @return used bytes
+     * @throws SQLException on a database error
+     */
+    long usedBytes() throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT block_size * used_blocks FROM pragma_database_size()"
+                     + " WHERE database_name = current_database()")) {
+            return (rs.next() ? rs.getLong(1) : 0) + walBytes();
+        }
     }
 
     /**

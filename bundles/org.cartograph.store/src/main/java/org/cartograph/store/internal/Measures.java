@@ -21,7 +21,7 @@ final class Measures {
     private static final Set<String> COUNTS = Set.of("bytes", "bytes_sent", "bytes_received", "packets", "retransmits",
             "connections", "closed", "failures", "failures_reset", "failures_timeout", "failures_refused",
             "failures_other", "flows", "queries", "timeouts", "noerror", "nxdomain", "servfail", "errors",
-            "latency_p99_us");
+            "latency_p99_us", "success_answers", "failure_answers", "success_latency_p99_us", "failure_latency_p99_us");
 
     static {
         FLOWS.put("bytes", "sum(bytes_out + bytes_in)");
@@ -57,9 +57,24 @@ final class Measures {
         DNS.put("latency_avg_us", "sum(latency_sum_us)::DOUBLE / nullif(sum(queries - timeouts), 0)");
         DNS.put("latency_p50_us", "sum(latency_p50_us * queries)::DOUBLE / nullif(sum(queries), 0)");
         DNS.put("latency_p99_us", "max(latency_p99_us)");
+        split("success");
+        split("failure");
     }
 
     private Measures() {
+    }
+
+    /**
+     * Adds the DNS measures of one latency split ({@code success}: NOERROR answers, {@code failure}:
+     * any other rcode), with the semantics of the overall latency measures; the percentiles of a
+     * group without such answers are null.
+     */
+    private static void split(String side) {
+        String n = side + "_count";
+        DNS.put(side + "_answers", "sum(" + n + ")");
+        DNS.put(side + "_latency_avg_us", "sum(" + side + "_sum_us)::DOUBLE / nullif(sum(" + n + "), 0)");
+        DNS.put(side + "_latency_p50_us", "sum(" + side + "_p50_us * " + n + ")::DOUBLE / nullif(sum(" + n + "), 0)");
+        DNS.put(side + "_latency_p99_us", "max(CASE WHEN " + n + " > 0 THEN " + side + "_p99_us END)");
     }
 
     /**

@@ -7,14 +7,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.cartograph.event.EventListener;
-import org.cartograph.event.NetworkEvent;
 import org.cartograph.flow.FlowBatch;
 import org.cartograph.sink.FlowSink;
 import org.cartograph.sink.SinkResult;
@@ -45,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * {@code DATA_DIR/store}, runs the dependency and outage detectors after a batch (at most every
  * analysis interval, by batch time), hands the events an analysis run found to every
  * {@link EventListener} service, and enforces retention by age and size once a minute. The
- * database file survives restarts. Writes, analysis, listener calls and retention run on the
- * store's own thread ({@value #THREAD}); queries run on the caller's thread with their own
- * connection.
+ * database file survives restarts. Writes, analysis, listener calls, checkpoints (after a batch is
+ * acknowledged, see {@link Maintenance}) and retention run on the store's own thread
+ * ({@value #THREAD}); queries run on the caller's thread with their own connection.
  */
 @Component(configurationPid = StoreSink.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {FlowSink.class, StatusContributor.class, StoreSink.class})
@@ -68,8 +65,7 @@ public final class StoreSink implements FlowSink, StatusContributor {
     private final BatchWriter writer;
     private final AggregateQuery query;
     private final Analyzer analyzer;
-    private final Duration retention;
-    private final long maxBytes;
+    private final Maintenance maintenance;
     private final Duration analysisInterval;
     private final ScheduledExecutorService executor;
     private final AtomicLong rows = new AtomicLong();
@@ -77,9 +73,8 @@ public final class StoreSink implements FlowSink, StatusContributor {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
-    private final AtomicLong listenerErrors = new AtomicLong();
-    /** Bound and unbound by DS on any thread, iterated on the store's thread. */
-    private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
+    /** Bound and unbound by DS on any thread, called on the store's thread. */
+    private final EventListeners listeners = new EventListeners();
     /** Batch time of the last analysis; store thread only. */
     private Instant lastAnalysis = Instant.EPOCH;
     /** The last failure, empty once a batch is stored again; written on the store's thread. */
@@ -93,10 +88,25 @@ public final class StoreSink implements FlowSink, StatusContributor {
      */
     @Activate
     public StoreSink(StoreConfig config) {
+        this(config, Maintenance.checkpointWal(config.max_size_mb() * 1024L * 1024L));
+    }
+
+    /**
+     * Opens the database and starts the retention schedule.
+     *
+     * @param config        the configuration
+     * @param checkpointWal write-ahead log bytes at which the store checkpoints after a batch
+     *                      (DuckDB's automatic checkpoints then only at twice that, as a safety net);
+     *                      0: DuckDB checkpoints inside the commit that crosses its default threshold
+     *                      (for comparisons)
+     * @throws IllegalStateException naming the file if DuckDB cannot open it
+     */
+    StoreSink(StoreConfig config, long checkpointWal) {
         Path file = Path.of(config.data_dir(), "store", Database.FILE);
         PriceTable prices = PriceTable.load(config.price_file());
+        long maxBytes = config.max_size_mb() * 1024L * 1024L;
         try {
-            db = new Database(file, config.memory_limit_mb(), config.threads());
+            db = new Database(file, config.memory_limit_mb(), config.threads(), 2 * checkpointWal >> 20);
             writer = new BatchWriter(db.writer());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
@@ -107,8 +117,8 @@ public final class StoreSink implements FlowSink, StatusContributor {
         analyzer = new Analyzer(query, new Analyzer.Settings(Duration.ofSeconds(config.detection_window_s()),
                 Duration.ofSeconds(config.baseline_window_s()), config.outage_min_failures(), config.outage_min_rate(),
                 config.outage_factor()));
-        retention = Duration.ofHours(config.retention_hours());
-        maxBytes = config.max_size_mb() * 1024L * 1024L;
+        maintenance = new Maintenance(db, Duration.ofHours(config.retention_hours()), maxBytes, checkpointWal,
+                Maintenance.IDLE_CHECKPOINT);
         analysisInterval = Duration.ofSeconds(config.analysis_interval_s());
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, THREAD);
@@ -188,6 +198,14 @@ public final class StoreSink implements FlowSink, StatusContributor {
             return SinkResult.retry(lastError);
         }
         lastError = "";
+        if (maintenance.checkpointDue()) {
+            // queued behind this batch's completion, ahead of the next batch
+            try {
+                executor.execute(this::checkpoint);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("store stopping: the checkpoint is left to deactivation");
+            }
+        }
         if (!batch.time().isBefore(lastAnalysis.plus(analysisInterval))) {
             lastAnalysis = batch.time();
             try {
@@ -196,7 +214,7 @@ public final class StoreSink implements FlowSink, StatusContributor {
                 for (Event e : found) {
                     LOG.info("{}", e.message());
                 }
-                publish(found);
+                listeners.publish(found);
             } catch (SQLException e) {
                 errors.incrementAndGet();
                 lastError = "analysis failed: " + e.getMessage();
@@ -206,60 +224,27 @@ public final class StoreSink implements FlowSink, StatusContributor {
         return SinkResult.success();
     }
 
-    /** Hands stored events to every listener, on the store's thread; a listener that throws is counted and skipped. */
-    private void publish(List<Event> found) {
-        if (found.isEmpty() || listeners.isEmpty()) {
-            return;
-        }
-        List<NetworkEvent> events = new ArrayList<>(found.size());
-        for (Event e : found) {
-            events.add(toNetworkEvent(e));
-        }
-        List<NetworkEvent> view = List.copyOf(events);
-        for (EventListener listener : listeners) {
-            try {
-                listener.onEvents(view);
-            } catch (RuntimeException e) {
-                listenerErrors.incrementAndGet();
-                LOG.warn("event listener {} failed on {} events: {}", listener.getClass().getName(), view.size(),
-                        e.toString());
-            }
+    /** Checkpoints on the store's thread; a failure is counted and reported. */
+    private void checkpoint() {
+        try {
+            maintenance.checkpoint();
+        } catch (SQLException e) {
+            errors.incrementAndGet();
+            lastError = "checkpoint failed: " + e.getMessage();
+            LOG.warn("{}", lastError);
         }
     }
 
     /**
-     * @param e a stored event
-     * @return the same event as the API's record, evidence values as strings
-     */
-    static NetworkEvent toNetworkEvent(Event e) {
-        Map<String, String> evidence = new LinkedHashMap<>();
-        e.evidence().forEach((k, v) -> evidence.put(k, String.valueOf(v)));
-        return new NetworkEvent(e.time(), e.kind(), e.source(), e.destination(), e.message(), evidence);
-    }
-
-    /**
-     * Deletes rows older than the retention, then the oldest rows while the file is larger than its
-     * maximum. Runs on the store's thread (package-private for tests).
+     * Deletes rows older than the retention, then the oldest rows while the store uses more than its
+     * maximum size; checkpoints as {@link Maintenance#retain} says. Runs on the store's thread
+     * (package-private for tests).
      *
      * @param now the current time
      */
     void retain(Instant now) {
         try {
-            long gone = db.deleteBefore(now.minus(retention));
-            long size = db.sizeOnDisk();
-            long flowRows = db.rows("flows");
-            if (size > maxBytes && flowRows > 0) {
-                long keep = (long) (flowRows * (0.8 * maxBytes / size));
-                Instant cutoff = db.cutoffKeeping("flows", keep);
-                if (cutoff != null) {
-                    gone += db.deleteBefore(cutoff);
-                    LOG.info("store is {} bytes, over {}: deleted rows before {}", size, maxBytes, cutoff);
-                }
-            }
-            if (gone > 0) {
-                deleted.addAndGet(gone);
-                db.checkpoint();
-            }
+            deleted.addAndGet(maintenance.retain(now));
         } catch (SQLException | RuntimeException e) {
             errors.incrementAndGet();
             lastError = "retention failed: " + e.getMessage();
@@ -303,16 +288,25 @@ public final class StoreSink implements FlowSink, StatusContributor {
     }
 
     /**
-     * @return one status {@code store}: rows, batches, events, deleted rows, errors, size, event
-     *         listeners bound and listener calls that threw
+     * @return one status {@code store}: rows, batches, events, deleted rows, errors, size on disk,
+     *         bytes used as of the last retention run, write-ahead log size, checkpoints run by the store, event listeners bound and listener
+     *         calls that threw
      */
     @Override
     public List<ComponentStatus> status() {
         String error = lastError;
-        Map<String, Long> counters = Map.of("rows_written", rows.get(), "batches_written", batches.get(),
-                "events", events.get(), "rows_deleted", deleted.get(), "errors", errors.get(),
-                "size_bytes", db.sizeOnDisk(), "event_listeners", (long) listeners.size(),
-                "event_listener_errors", listenerErrors.get());
+        Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put("rows_written", rows.get());
+        counters.put("batches_written", batches.get());
+        counters.put("events", events.get());
+        counters.put("rows_deleted", deleted.get());
+        counters.put("errors", errors.get());
+        counters.put("size_bytes", db.sizeOnDisk());
+        counters.put("used_bytes", maintenance.usedBytes());
+        counters.put("wal_bytes", db.walBytes());
+        counters.put("checkpoints", maintenance.checkpoints());
+        counters.put("event_listeners", (long) listeners.size());
+        counters.put("event_listener_errors", listeners.errors());
         return List.of(new ComponentStatus("store", error.isEmpty() ? Health.OK : Health.DEGRADED, error, counters,
                 Map.of("path", db.file().toString()), null));
     }

@@ -93,6 +93,7 @@ class QueryServletHttpTest {
         assertEquals(2, dns.get("rows").get(0).get("values").get("servfail").asLong());
         JsonNode measures = JSON.readTree(get("/api/v1/measures", true).body());
         assertTrue(measures.get("aggregate").toString().contains("\"cost\""));
+        assertTrue(measures.get("dns").toString().contains("\"failure_latency_p99_us\""), measures.toString());
         HttpResponse<String> events = get("/api/v1/events?from=" + Scenario.T0 + "&to=" + Scenario.at(5), true);
         assertEquals(200, events.statusCode());
         assertTrue(JSON.readTree(events.body()).get("events").isArray());

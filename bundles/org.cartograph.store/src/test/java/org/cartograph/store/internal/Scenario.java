@@ -11,6 +11,7 @@ import org.cartograph.enrich.TagSet;
 import org.cartograph.flow.ConnectionKey;
 import org.cartograph.flow.ConnectionStats;
 import org.cartograph.flow.Direction;
+import org.cartograph.flow.DnsLatency;
 import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
@@ -78,6 +79,27 @@ public final class Scenario {
                 "SERVFAIL", servfail);
         dns.add(new DnsStats(IpAddress.parse("10.0.0.1"), IpAddress.parse("10.0.0.53"), domain, "A", queries, timeouts,
                 rcodes, latencySumMicros, latencySumMicros / Math.max(1, queries), latencySumMicros));
+        return this;
+    }
+
+    /**
+     * Adds a DNS statistic from 10.0.0.1 to 10.0.0.53 with latencies split by outcome: NOERROR answers
+     * are {@code success.count()}, the other answers {@code failure.count()} (all NXDOMAIN); the
+     * overall latency sum and p99 are derived from the two splits.
+     *
+     * @param domain   the queried name
+     * @param timeouts queries without an answer
+     * @param success  latencies of NOERROR answers
+     * @param failure  latencies of the other answers
+     * @return this
+     */
+    public Scenario dns(String domain, long timeouts, DnsLatency success, DnsLatency failure) {
+        long answers = success.count() + failure.count();
+        Map<String, Long> rcodes = Map.of("NOERROR", success.count(), "NXDOMAIN", failure.count());
+        dns.add(new DnsStats(IpAddress.parse("10.0.0.1"), IpAddress.parse("10.0.0.53"), domain, "A",
+                answers + timeouts, timeouts, rcodes, success.sumMicros() + failure.sumMicros(),
+                answers == 0 ? 0 : (success.sumMicros() + failure.sumMicros()) / answers,
+                Math.max(success.p99Micros(), failure.p99Micros()), success, failure));
         return this;
     }
 

@@ -13,16 +13,35 @@ public final class StoreBenchmarkAccess implements AutoCloseable {
 
     /** @param dir the data directory */
     public StoreBenchmarkAccess(Path dir) {
-        store = new StoreSink(Scenario.config(dir.toString(), 24 * 365, 64 * 1024, 60));
+        this(dir, true);
     }
 
     /**
+     * @param dir              the data directory
+     * @param storeCheckpoints true: the store checkpoints after a batch (the component's behaviour);
+     *                         false: DuckDB checkpoints inside a commit at its default threshold
+     */
+    public StoreBenchmarkAccess(Path dir, boolean storeCheckpoints) {
+        StoreConfig config = Scenario.config(dir.toString(), 24 * 365, 64 * 1024, 60);
+        store = new StoreSink(config, storeCheckpoints ? Maintenance.checkpointWal(64L << 30) : 0);
+    }
+
+    /**
+     * Writes a batch and waits until the store's thread has done everything the batch caused,
+     * including a checkpoint queued behind it, so that its cost counts where it arose.
+     *
      * @param batch a batch
      * @return its rows
      */
     public int write(FlowBatch batch) {
         store.deliver(batch).toCompletableFuture().join();
+        store.runOnStoreThread(() -> { });
         return batch.flows().size();
+    }
+
+    /** @return checkpoints the store ran (not DuckDB's automatic ones) */
+    public long checkpoints() {
+        return store.status().get(0).counters().get("checkpoints");
     }
 
     /**
