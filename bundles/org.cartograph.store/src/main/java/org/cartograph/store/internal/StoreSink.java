@@ -79,6 +79,8 @@ public final class StoreSink implements FlowSink, StatusContributor {
     private Instant lastAnalysis = Instant.EPOCH;
     /** The last failure, empty once a batch is stored again; written on the store's thread. */
     private volatile String lastError = "";
+    /** Whether the first batch started the query warm-up; the store thread's only. */
+    private boolean warmedUp;
 
     /**
      * Opens the database and starts the retention schedule.
@@ -198,6 +200,10 @@ public final class StoreSink implements FlowSink, StatusContributor {
             return SinkResult.retry(lastError);
         }
         lastError = "";
+        if (!warmedUp) {
+            warmedUp = true;
+            QueryWarmUp.start(this);
+        }
         if (maintenance.checkpointDue()) {
             // queued behind this batch's completion, ahead of the next batch
             try {
