@@ -154,6 +154,11 @@ final class Browser implements AutoCloseable {
         return call("POST", "/session/" + session + "/execute/sync", Map.of("script", script, "args", List.of()));
     }
 
+    /** Evaluates a script that reads its arguments as {@code arguments[0]}, ... */
+    JsonNode eval(String script, Object... args) throws Exception {
+        return call("POST", "/session/" + session + "/execute/sync", Map.of("script", script, "args", List.of(args)));
+    }
+
     /**
      * Evaluates a script until its result satisfies a condition.
      *

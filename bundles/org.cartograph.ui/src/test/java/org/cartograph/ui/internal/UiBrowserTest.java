@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.cartograph.flow.DnsLatency;
 import org.cartograph.flow.FlowBatch;
 import org.cartograph.store.internal.QueryServlet;
 import org.cartograph.store.internal.Scenario;
@@ -47,7 +48,7 @@ class UiBrowserTest {
         Scenario s = new Scenario()
                 .flow("web", "us-east-1a", "db", "us-east-1a", "10.0.1.5", 1000, 2000, 150, 10, Map.of(110, 1L))
                 .dns("db.internal", 10, 0, 0, 0, 5000)
-                .dns("payments.example.com", 4, 1, 1, 0, 8000);
+                .dns("payments.example.com", 1, new DnsLatency(2, 4000, 2000, 2500), new DnsLatency(1, 9000, 9000, 9000));
         if (i >= 37) {
             s.flow("web", "us-east-1a", "cache", "us-east-1a", "10.0.2.5", 100, 100, 900, 2, Map.of(110, 6L, 104, 2L));
             s.flow("web", "us-east-1a", "payments", "us-east-1b", "10.0.3.5", 300_000, 300, 500, 1, Map.of());
@@ -160,6 +161,13 @@ class UiBrowserTest {
         awaitLoaded();
         assertEquals(List.of("db.internal", "payments.example.com"), strings(browser.eval(
                 "return [...document.querySelectorAll('#domains tbody tr')].map(r => r.cells[0].textContent)")));
+        String cell = """
+                const t = document.querySelector('#domains');
+                const col = [...t.querySelectorAll('thead th')].findIndex(h => h.dataset.key === arguments[0]);
+                const row = [...t.querySelectorAll('tbody tr')].find(r => r.cells[0].textContent === 'payments.example.com');
+                return row.cells[col].textContent;""";
+        assertEquals("2.00 ms", browser.eval(cell, "success_latency_avg_us").asText(), "NOERROR answers: 4 ms / 2");
+        assertEquals("9.00 ms", browser.eval(cell, "failure_latency_avg_us").asText(), "the NXDOMAIN answer");
         assertEquals("DNS", browser.eval("return document.querySelector('nav a.active').textContent").asText(),
                 "the shared header is drawn with this page's link active");
         browser.screenshot(SHOTS.resolve("dns.png"));

@@ -273,7 +273,7 @@
     const names = domains.rows.filter((r) => !r.other && r.dst.domain).map((r) => r.dst.domain);
     if (names.length) {
       const dns = await api('dns', { by: 'domain,server', filter: 'domain:' + names[0],
-        measures: 'queries,latency_avg_us,nxdomain_share,servfail_share,timeout_share' });
+        measures: 'queries,success_latency_avg_us,failure_latency_avg_us,nxdomain_share,servfail_share,timeout_share' });
       aggregateTable(detailsSection('DNS'), dns, 'by');
     }
   }
@@ -302,7 +302,10 @@
 
   /* ---------- DNS, cost, events ---------- */
   async function loadDns() {
-    const m = 'queries,latency_avg_us,latency_p99_us,nxdomain_share,servfail_share,timeout_share';
+    /* answered (NOERROR) and failed (NXDOMAIN, SERVFAIL, ...) lookups have their own latency: a fast
+       NXDOMAIN must not hide a slow resolver */
+    const m = 'queries,success_latency_avg_us,failure_latency_avg_us,latency_p99_us,nxdomain_share,servfail_share,'
+      + 'timeout_share';
     aggregateTable($('#domains'), await api('dns', { by: 'domain', measures: m, limit: 50 }), 'by');
     aggregateTable($('#servers'), await api('dns', { by: 'server', measures: m, limit: 20 }), 'by');
   }
