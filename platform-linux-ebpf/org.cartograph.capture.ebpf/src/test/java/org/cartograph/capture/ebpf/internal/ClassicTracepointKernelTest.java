@@ -10,41 +10,15 @@ import java.util.List;
 import org.cartograph.flow.Direction;
 import org.cartograph.flow.Protocol;
 import org.cartograph.testkit.Await;
-import org.cartograph.testkit.TestHosts;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The classic-tracepoint fallback variant (forced by configuration) against the real kernel. */
-class ClassicTracepointKernelTest {
-
-    private static TestHosts hosts;
-    private static Peer peer;
-    private static Recorder recorder;
-    private static EbpfBackend backend;
-    private static long netnsA;
-    private static long netnsB;
+class ClassicTracepointKernelTest extends KernelTestBase {
 
     @BeforeAll
     static void start() throws Exception {
-        hosts = TestHosts.create();
-        peer = new Peer(hosts);
-        netnsA = TestHosts.inode(hosts.a());
-        netnsB = TestHosts.inode(hosts.b());
-        recorder = new Recorder();
-        backend = new EbpfBackend(new TestConfig("tracepoint", 100, true));
-        backend.open(recorder);
-        backend.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (backend != null) {
-            backend.close();
-        }
-        if (hosts != null) {
-            hosts.close();
-        }
+        startCapture(new TestConfig("tracepoint", 100, true));
     }
 
     private static Conn closedOnce(long netns, int localPort, int remotePort) {

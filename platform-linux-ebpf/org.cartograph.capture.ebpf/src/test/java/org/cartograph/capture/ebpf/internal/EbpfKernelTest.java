@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -16,8 +15,6 @@ import org.cartograph.flow.Direction;
 import org.cartograph.flow.IpAddress;
 import org.cartograph.flow.Protocol;
 import org.cartograph.testkit.Await;
-import org.cartograph.testkit.TestHosts;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,62 +22,11 @@ import org.junit.jupiter.api.Test;
  * The eBPF backend against the real kernel: servers in namespace b, clients in namespace a, the
  * backend's numbers compared with what the peers sent and with {@code ss -tin}.
  */
-class EbpfKernelTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    private static TestHosts hosts;
-    private static Peer peer;
-    private static Recorder recorder;
-    private static EbpfBackend backend;
-    private static long netnsA;
-    private static long netnsB;
+class EbpfKernelTest extends KernelTestBase {
 
     @BeforeAll
     static void start() throws Exception {
-        hosts = TestHosts.create();
-        peer = new Peer(hosts);
-        netnsA = TestHosts.inode(hosts.a());
-        netnsB = TestHosts.inode(hosts.b());
-        recorder = new Recorder();
-        backend = new EbpfBackend(TestConfig.defaults());
-        backend.open(recorder);
-        backend.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (backend != null) {
-            backend.close();
-        }
-        if (hosts != null) {
-            hosts.close();
-        }
-    }
-
-    private static Peer.Run server(String proto, String family, int port) {
-        Peer.Run s = peer.spawn(hosts.b(), "server", proto, family, Integer.toString(port));
-        s.await("LISTENING");
-        return s;
-    }
-
-    private static List<Conn> open(long netns, int localPort) {
-        return Recorder.snapshot(backend, c -> c.netns() == netns && c.localPort() == localPort);
-    }
-
-    private static Conn openOne(long netns, int localPort) {
-        List<Conn> found = open(netns, localPort);
-        assertEquals(1, found.size(), () -> "one open connection on port " + localPort + ": " + found);
-        return found.get(0);
-    }
-
-    private static Conn closedOne(long netns, int localPort, int remotePort) {
-        Await.until(WAIT, "closed connection on port " + localPort,
-                () -> { Recorder.snapshot(backend); return !recorder.closed(c -> c.netns() == netns && c.localPort() == localPort
-                        && c.remotePort() == remotePort).isEmpty(); });
-        List<Conn> found = recorder.closed(c -> c.netns() == netns && c.localPort() == localPort && c.remotePort() == remotePort);
-        assertEquals(1, found.size(), () -> "closed exactly once: " + found);
-        return found.get(0);
+        startCapture(TestConfig.defaults());
     }
 
     @Test
