@@ -4,11 +4,9 @@ import static org.cartograph.itest.process.KafkaFleetIT.counter;
 import static org.cartograph.itest.process.KafkaFleetIT.sequences;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedSet;
 
@@ -29,10 +27,6 @@ class CollectorCrashIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String TOPIC = "crash.flows";
     private static final String HOST = "agent-crash";
-    private static final String JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m -Xshare:auto";
-    private static final String NOT_NEEDED = "org.cartograph.capture.ebpf.internal.EbpfBackend,"
-            + "org.cartograph.capture.netlink.internal.NetlinkBackend,org.cartograph.dns.internal.DnsMonitorComponent,"
-            + "org.cartograph.nat.internal.NatResolver";
 
     @TempDir
     Path dir;
@@ -50,8 +44,9 @@ class CollectorCrashIT {
         int refused = AgentProcess.freePort();
         try (KafkaBroker broker = KafkaBroker.start(Files.createDirectories(dir.resolve("broker")))) {
             broker.createTopic(TOPIC, 1);
-            try (AgentProcess agent = agent(broker, script);
-                 AgentProcess first = collector("collector-1", broker, Map.of("CARTOGRAPH_SINKS_OTLP_ENABLED", "true",
+            try (AgentProcess agent = Fleet.agent(dir, HOST, broker, TOPIC, script);
+                 AgentProcess first = Fleet.collector(dir, "collector-1", broker, TOPIC, "crash", Map.of(
+                         "CARTOGRAPH_SINKS_OTLP_ENABLED", "true",
                          "CARTOGRAPH_SINKS_OTLP_ENDPOINT", "http://127.0.0.1:" + refused,
                          "CARTOGRAPH_SINKS_OTLP_PROTOCOL", "http/protobuf"))) {
                 first.await(START, "collector 1 wrote 4 batches of the agent while its OTLP queue holds 3",
@@ -60,7 +55,7 @@ class CollectorCrashIT {
                 assertTrue(counter(first, "collector.kafka", "awaiting_sinks") >= 3, "their offsets wait for the OTLP sink");
                 first.kill();
                 SortedSet<Long> seenByFirst = sequences(first.dir.resolve("flows.jsonl"), HOST);
-                try (AgentProcess second = collector("collector-2", broker, Map.of())) {
+                try (AgentProcess second = Fleet.collector(dir, "collector-2", broker, TOPIC, "crash", Map.of())) {
                     second.await(WAIT, "collector 2 wrote every batch collector 1 had consumed, and newer ones",
                             () -> {
                                 SortedSet<Long> got = sequences(second.dir.resolve("flows.jsonl"), HOST);
@@ -75,43 +70,5 @@ class CollectorCrashIT {
                 }
             }
         }
-    }
-
-    private AgentProcess collector(String name, KafkaBroker broker, Map<String, String> extra) throws IOException {
-        Path home = Files.createDirectories(dir.resolve(name));
-        Files.createDirectories(home.resolve("deploy"));
-        Files.writeString(home.resolve("deploy/org.cartograph.collector.kafka.cfg"), """
-                bootstrap.servers=%s
-                topic=%s
-                group.id=crash
-                client.id=%s
-                session.timeout.ms=6000
-                """.formatted(broker.bootstrap(), TOPIC, name));
-        Map<String, String> env = new HashMap<>(extra);
-        env.put("CARTOGRAPH_JAVA_OPTS", JAVA_OPTS);
-        env.put("CARTOGRAPH_SINKS_JSONL_PATH", home.resolve("flows.jsonl").toString());
-        return AgentProcess.runnableJar(home, "collector.jar", null, env);
-    }
-
-    private AgentProcess agent(KafkaBroker broker, Path script) throws IOException {
-        Path home = Files.createDirectories(dir.resolve(HOST));
-        Files.createDirectories(home.resolve("deploy"));
-        Files.copy(Path.of(System.getProperty("cartograph.deployables", "target/deployables"))
-                .resolve("org.cartograph.capture.replay.jar"), home.resolve("deploy/org.cartograph.capture.replay.jar"));
-        Path config = Files.writeString(home.resolve("cartograph.yaml"), """
-                cartograph:
-                  interval: 1s
-                  capture:
-                    replay:
-                      script: %s
-                """.formatted(script));
-        Map<String, String> env = new HashMap<>();
-        env.put("CARTOGRAPH_JAVA_OPTS", JAVA_OPTS);
-        env.put("CARTOGRAPH_HOST_NAME", HOST);
-        env.put("CARTOGRAPH_SINKS_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap());
-        env.put("CARTOGRAPH_SINKS_KAFKA_TOPIC", TOPIC);
-        env.put("CARTOGRAPH_SINKS_JSONL_PATH", home.resolve("flows.jsonl").toString());
-        env.put("CARTOGRAPH_INTEGRATIONS_DISABLED", NOT_NEEDED);
-        return new AgentProcess(home, config, env);
     }
 }

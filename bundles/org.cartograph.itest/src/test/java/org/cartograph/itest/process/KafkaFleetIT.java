@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -37,14 +36,7 @@ class KafkaFleetIT {
     private static final Duration START = Duration.ofSeconds(180);
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path DEPLOYABLES = Path.of(System.getProperty("cartograph.deployables", "target/deployables"));
     private static final String TOPIC = "fleet.flows";
-    private static final String JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m -Xshare:auto";
-    /** Capture and NAT/DNS components of the agent kept off: the replay script is the only traffic. */
-    private static final String NOT_NEEDED = "org.cartograph.capture.ebpf.internal.EbpfBackend,"
-            + "org.cartograph.capture.netlink.internal.NetlinkBackend,org.cartograph.dns.internal.DnsMonitorComponent,"
-            + "org.cartograph.nat.internal.NatResolver";
-
     @TempDir
     Path dir;
 
@@ -60,10 +52,10 @@ class KafkaFleetIT {
                 repeat: true
                 """);
         try (KafkaBroker broker = startBroker();
-             AgentProcess c1 = collector("collector-1", broker);
-             AgentProcess c2 = collector("collector-2", broker);
-             AgentProcess a = agent(hosts.get(0), broker, script);
-             AgentProcess b = agent(hosts.get(1), broker, script)) {
+             AgentProcess c1 = Fleet.collector(dir, "collector-1", broker, TOPIC, "fleet", Map.of());
+             AgentProcess c2 = Fleet.collector(dir, "collector-2", broker, TOPIC, "fleet", Map.of());
+             AgentProcess a = Fleet.agent(dir, hosts.get(0), broker, TOPIC, script);
+             AgentProcess b = Fleet.agent(dir, hosts.get(1), broker, TOPIC, script)) {
             c1.await(START, "one partition each", () -> partitions(c1) == 1 && partitions(c2) == 1);
             for (AgentProcess agent : List.of(a, b)) {
                 agent.await(START, "the replay backend running", () -> "true".equals(attribute(agent, "capture.replay",
@@ -109,42 +101,6 @@ class KafkaFleetIT {
             broker.close();
             throw e;
         }
-    }
-
-    private AgentProcess collector(String name, KafkaBroker broker) throws IOException {
-        Path home = Files.createDirectories(dir.resolve(name));
-        Files.createDirectories(home.resolve("deploy"));
-        Files.writeString(home.resolve("deploy/org.cartograph.collector.kafka.cfg"), """
-                bootstrap.servers=%s
-                topic=%s
-                group.id=fleet
-                client.id=%s
-                session.timeout.ms=6000
-                """.formatted(broker.bootstrap(), TOPIC, name));
-        return AgentProcess.runnableJar(home, "collector.jar", null, Map.of("CARTOGRAPH_JAVA_OPTS", JAVA_OPTS,
-                "CARTOGRAPH_SINKS_JSONL_PATH", home.resolve("flows.jsonl").toString()));
-    }
-
-    private AgentProcess agent(String host, KafkaBroker broker, Path script) throws IOException {
-        Path home = Files.createDirectories(dir.resolve(host));
-        Files.createDirectories(home.resolve("deploy"));
-        Files.copy(DEPLOYABLES.resolve("org.cartograph.capture.replay.jar"),
-                home.resolve("deploy/org.cartograph.capture.replay.jar"));
-        Path config = Files.writeString(home.resolve("cartograph.yaml"), """
-                cartograph:
-                  interval: 1s
-                  capture:
-                    replay:
-                      script: %s
-                """.formatted(script));
-        Map<String, String> env = new HashMap<>();
-        env.put("CARTOGRAPH_JAVA_OPTS", JAVA_OPTS);
-        env.put("CARTOGRAPH_HOST_NAME", host);
-        env.put("CARTOGRAPH_SINKS_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap());
-        env.put("CARTOGRAPH_SINKS_KAFKA_TOPIC", TOPIC);
-        env.put("CARTOGRAPH_SINKS_JSONL_PATH", home.resolve("flows.jsonl").toString());
-        env.put("CARTOGRAPH_INTEGRATIONS_DISABLED", NOT_NEEDED);
-        return new AgentProcess(home, config, env);
     }
 
     /** @return two host names whose records the producer's default partitioner puts on partitions 0 and 1 */
