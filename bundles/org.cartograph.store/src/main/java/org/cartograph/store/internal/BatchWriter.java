@@ -1,5 +1,6 @@
 package org.cartograph.store.internal;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,6 +30,9 @@ import org.duckdb.DuckDBConnection;
  * instead of one per table). Used on the store's thread only.
  */
 final class BatchWriter {
+
+    /** What {@link #write} returns for a batch that is stored already. */
+    static final int ALREADY_STORED = -1;
 
     private static final int RESET = 104;
     private static final int TIMEOUT = 110;
@@ -95,10 +99,11 @@ final class BatchWriter {
     }
 
     /**
-     * Writes a batch in one transaction: all of its rows or none.
+     * Writes a batch in one transaction: all of its rows or none, and nothing if a batch of the same
+     * host, sequence and time is stored already.
      *
      * @param batch the batch
-     * @return rows written (flows plus DNS statistics)
+     * @return rows written (flows plus DNS statistics), or {@link #ALREADY_STORED}
      * @throws SQLException on a database error; nothing of the batch is then stored
      */
     int write(FlowBatch batch) throws SQLException {
@@ -106,6 +111,10 @@ final class BatchWriter {
         try (Statement st = connection.createStatement()) {
             st.execute("BEGIN TRANSACTION");
             try {
+                if (!firstTime(batch)) {
+                    st.execute("ROLLBACK");
+                    return ALREADY_STORED;
+                }
                 int rows = append(batch);
                 st.execute("COMMIT");
                 return rows;
@@ -118,6 +127,22 @@ final class BatchWriter {
                 }
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Records the batch's key (host, sequence, time) in {@code batches}, in the batch's transaction.
+     *
+     * @return false if a batch with that key is stored already (redelivered, e.g. by Kafka after a
+     *         collector restart)
+     */
+    private boolean firstTime(FlowBatch batch) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "INSERT INTO batches VALUES (?, ?, make_timestamp(?::BIGINT)) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, batch.host());
+            ps.setLong(2, batch.sequence());
+            ps.setLong(3, Times.micros(batch.time()));
+            return ps.executeUpdate() == 1;
         }
     }
 

@@ -42,7 +42,10 @@ final class Database implements AutoCloseable {
           latency_sum_us BIGINT, latency_p50_us BIGINT, latency_p99_us BIGINT)""",
         """
         CREATE TABLE IF NOT EXISTS events (
-          ts TIMESTAMP NOT NULL, kind VARCHAR, source VARCHAR, destination VARCHAR, message VARCHAR, evidence VARCHAR)"""
+          ts TIMESTAMP NOT NULL, kind VARCHAR, source VARCHAR, destination VARCHAR, message VARCHAR, evidence VARCHAR)""",
+        """
+        CREATE TABLE IF NOT EXISTS batches (
+          host VARCHAR NOT NULL, sequence BIGINT NOT NULL, ts TIMESTAMP NOT NULL, PRIMARY KEY (host, sequence, ts))"""
     };
 
     /**
@@ -213,15 +216,16 @@ final class Database implements AutoCloseable {
      * Deletes rows older than a cutoff from every table.
      *
      * @param cutoff rows with a time before this go
-     * @return rows deleted
+     * @return flow, DNS and event rows deleted (the stored batches' keys go too, uncounted)
      * @throws SQLException on a database error
      */
     long deleteBefore(Instant cutoff) throws SQLException {
         long deleted = 0;
-        for (String table : new String[] {"flows", "dns", "events"}) {
+        for (String table : new String[] {"flows", "dns", "events", "batches"}) {
             try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE ts < make_timestamp(?::BIGINT)")) {
                 ps.setLong(1, Times.micros(cutoff));
-                deleted += ps.executeUpdate();
+                int n = ps.executeUpdate();
+                deleted += table.equals("batches") ? 0 : n;
             }
         }
         return deleted;

@@ -70,6 +70,8 @@ public final class StoreSink implements FlowSink, StatusContributor {
     private final ScheduledExecutorService executor;
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
+    /** Batches skipped because the same batch (host, sequence, time) was stored before. */
+    private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
@@ -191,7 +193,13 @@ public final class StoreSink implements FlowSink, StatusContributor {
 
     private SinkResult write(FlowBatch batch) {
         try {
-            rows.addAndGet(writer.write(batch));
+            int written = writer.write(batch);
+            if (written == BatchWriter.ALREADY_STORED) {
+                duplicates.incrementAndGet();
+                LOG.debug("batch {} of {} at {} is stored already: skipped", batch.sequence(), batch.host(), batch.time());
+                return SinkResult.success();
+            }
+            rows.addAndGet(written);
             batches.incrementAndGet();
         } catch (SQLException e) {
             errors.incrementAndGet();
@@ -294,7 +302,8 @@ public final class StoreSink implements FlowSink, StatusContributor {
     }
 
     /**
-     * @return one status {@code store}: rows, batches, events, deleted rows, errors, size on disk,
+     * @return one status {@code store}: rows, batches, batches skipped as stored already, events,
+     *         deleted rows, errors, size on disk,
      *         bytes used as of the last retention run, write-ahead log size, checkpoints run by the store, event listeners bound and listener
      *         calls that threw
      */
@@ -304,6 +313,7 @@ public final class StoreSink implements FlowSink, StatusContributor {
         Map<String, Long> counters = new LinkedHashMap<>();
         counters.put("rows_written", rows.get());
         counters.put("batches_written", batches.get());
+        counters.put("duplicate_batches", duplicates.get());
         counters.put("events", events.get());
         counters.put("rows_deleted", deleted.get());
         counters.put("errors", errors.get());
