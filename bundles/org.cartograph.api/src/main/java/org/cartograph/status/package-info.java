@@ -1,6 +1,6 @@
 /** Health of every component, for {@code /status}, the console and the UI. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.cartograph.status;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,11 +1,11 @@
 package org.cartograph.metadata.docker.internal;
 
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
+import org.cartograph.status.HealthState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +17,6 @@ final class DockerStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerStatus.class);
 
-    private record Condition(Health health, String message, Instant since) {
-    }
-
     private final String host;
     private final AtomicLong containers = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
@@ -27,8 +24,7 @@ final class DockerStatus {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private volatile boolean everSynced;
-    /** Replaced as a whole under this. */
-    private volatile Condition condition = new Condition(Health.STARTING, "connecting", Instant.now());
+    private final HealthState state = new HealthState(Health.STARTING, "connecting");
 
     DockerStatus(String host) {
         this.host = host;
@@ -64,28 +60,21 @@ final class DockerStatus {
     }
 
     private synchronized void set(Health health, String message) {
-        Condition old = condition;
-        if (old.health() != health) {
+        if (state.set(health, message)) {
             if (health == Health.OK) {
                 LOG.info("Docker metadata from {}: {}", host, message);
             } else {
                 LOG.warn("Docker metadata: {}", message);
             }
-            condition = new Condition(health, message, Instant.now());
-        } else if (!old.message().equals(message)) {
-            condition = new Condition(health, message, old.since());
         }
     }
 
     ComponentStatus snapshot() {
-        Condition c = condition;
-        return new ComponentStatus(COMPONENT, c.health(), c.message(),
-                Map.of("containers", containers.get(), "events", events.get(), "resyncs", resyncs.get(),
-                        "failures", failures.get(), "skipped", skipped.get()),
-                Map.of("host", host), c.since());
+        return state.status(COMPONENT, Map.of("containers", containers.get(), "events", events.get(),
+                "resyncs", resyncs.get(), "failures", failures.get(), "skipped", skipped.get()), Map.of("host", host));
     }
 
     Health health() {
-        return condition.health();
+        return state.health();
     }
 }

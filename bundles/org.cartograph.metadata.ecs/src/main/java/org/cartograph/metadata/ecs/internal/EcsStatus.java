@@ -1,11 +1,11 @@
 package org.cartograph.metadata.ecs.internal;
 
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
+import org.cartograph.status.HealthState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +16,6 @@ final class EcsStatus {
     static final String COMPONENT = "metadata.ecs";
 
     private static final Logger LOG = LoggerFactory.getLogger(EcsStatus.class);
-
-    private record Condition(Health health, String message, Instant since) {
-    }
 
     private final Map<String, String> endpoints;
     /** Polls made. */
@@ -31,7 +28,7 @@ final class EcsStatus {
     final AtomicLong hostTasks = new AtomicLong();
     /** Containers of other tasks on the host (introspection API). */
     final AtomicLong hostContainers = new AtomicLong();
-    private volatile Condition condition = new Condition(Health.STARTING, "polling", Instant.now());
+    private final HealthState state = new HealthState(Health.STARTING, "polling");
 
     /** @param endpoints the endpoints polled, by name (shown as attributes) */
     EcsStatus(Map<String, String> endpoints) {
@@ -39,24 +36,17 @@ final class EcsStatus {
     }
 
     synchronized void set(Health health, String message) {
-        Condition old = condition;
-        if (old.health() != health) {
+        if (state.set(health, message)) {
             if (health == Health.OK) {
                 LOG.info("ECS metadata: {}", message);
             } else {
                 LOG.warn("ECS metadata: {}", message);
             }
-            condition = new Condition(health, message, Instant.now());
-        } else if (!old.message().equals(message)) {
-            condition = new Condition(health, message, old.since());
         }
     }
 
     ComponentStatus snapshot() {
-        Condition c = condition;
-        return new ComponentStatus(COMPONENT, c.health(), c.message(),
-                Map.of("polls", polls.get(), "failures", failures.get(), "containers", containers.get(),
-                        "host_tasks", hostTasks.get(), "host_containers", hostContainers.get()),
-                endpoints, c.since());
+        return state.status(COMPONENT, Map.of("polls", polls.get(), "failures", failures.get(), "containers",
+                containers.get(), "host_tasks", hostTasks.get(), "host_containers", hostContainers.get()), endpoints);
     }
 }

@@ -1,12 +1,12 @@
 package org.cartograph.metadata.kubernetes.internal;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
+import org.cartograph.status.HealthState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +18,6 @@ final class KubeStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeStatus.class);
 
-    private record Condition(Health health, String message, Instant since) {
-    }
-
     private final String server;
     private final AtomicLong entities = new AtomicLong();
     private final AtomicLong pods = new AtomicLong();
@@ -30,7 +27,7 @@ final class KubeStatus {
     private volatile String lastError = "";
     private volatile boolean everWritten;
     private volatile boolean everWatching;
-    private volatile Condition condition = new Condition(Health.STARTING, "connecting", Instant.now());
+    private final HealthState state = new HealthState(Health.STARTING, "connecting");
 
     KubeStatus(String server) {
         this.server = server;
@@ -66,24 +63,17 @@ final class KubeStatus {
     }
 
     private synchronized void set(Health health, String message) {
-        Condition old = condition;
-        if (old.health() != health) {
+        if (state.set(health, message)) {
             if (health == Health.OK) {
                 LOG.info("Kubernetes metadata from {}: {}", server, message);
             } else {
                 LOG.warn("Kubernetes metadata: {}", message);
             }
-            condition = new Condition(health, message, Instant.now());
-        } else if (!old.message().equals(message)) {
-            condition = new Condition(health, message, old.since());
         }
     }
 
     ComponentStatus snapshot() {
-        Condition c = condition;
-        return new ComponentStatus(COMPONENT, c.health(), c.message(),
-                Map.of("entities", entities.get(), "pods", pods.get(), "services", services.get(),
-                        "rebuilds", rebuilds.get(), "errors", errors.get()),
-                Map.of("server", server), c.since());
+        return state.status(COMPONENT, Map.of("entities", entities.get(), "pods", pods.get(), "services",
+                services.get(), "rebuilds", rebuilds.get(), "errors", errors.get()), Map.of("server", server));
     }
 }
