@@ -47,6 +47,8 @@ final class BatchWriter {
     private final Map<LocalKey, Integer> localSets = new HashMap<>();
     /** Source and destination tag-set ids of the flows of the batch being written; reused. */
     private int[] sets = new int[0];
+    /** Per host, the sequence and time (µs) of the last batch stored; store thread only. */
+    private final Map<String, long[]> lastBatches = new HashMap<>();
     /** Text of the addresses seen recently (a host talks to the same peers); store thread only. */
     private final Map<IpAddress, String> addresses = new HashMap<>();
 
@@ -57,6 +59,7 @@ final class BatchWriter {
     BatchWriter(DuckDBConnection connection) throws SQLException {
         this.connection = connection;
         loadTagSets();
+        loadLastBatches();
     }
 
     /** (Re)reads the tag-set ids from the table. */
@@ -99,8 +102,8 @@ final class BatchWriter {
     }
 
     /**
-     * Writes a batch in one transaction: all of its rows or none, and nothing if a batch of the same
-     * host, sequence and time is stored already.
+     * Writes a batch in one transaction: all of its rows or none, and nothing if it is not newer than
+     * the last batch stored for its host (a redelivery).
      *
      * @param batch the batch
      * @return rows written (flows plus DNS statistics), or {@link #ALREADY_STORED}
@@ -108,15 +111,16 @@ final class BatchWriter {
      */
     int write(FlowBatch batch) throws SQLException {
         // explicit statements: the appender ignores JDBC's setAutoCommit(false) and commits each flush
+        if (redelivered(batch)) {
+            return ALREADY_STORED;
+        }
         try (Statement st = connection.createStatement()) {
             st.execute("BEGIN TRANSACTION");
             try {
-                if (!firstTime(batch)) {
-                    st.execute("ROLLBACK");
-                    return ALREADY_STORED;
-                }
+                recordLast(batch);
                 int rows = append(batch);
                 st.execute("COMMIT");
+                lastBatches.put(batch.host(), new long[] {batch.sequence(), Times.micros(batch.time())});
                 return rows;
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -131,18 +135,35 @@ final class BatchWriter {
     }
 
     /**
-     * Records the batch's key (host, sequence, time) in {@code batches}, in the batch's transaction.
-     *
-     * @return false if a batch with that key is stored already (redelivered, e.g. by Kafka after a
-     *         collector restart)
+     * Whether the batch is stored already. A host's batches arrive in order (its own pipeline, or
+     * its Kafka partition), so one replayed after a collector restart has both a sequence and a time
+     * no later than the host's last stored batch. An agent that restarted counts from 1 again but
+     * with later times, and a clock stepped back keeps counting up: both are new.
      */
-    private boolean firstTime(FlowBatch batch) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "INSERT INTO batches VALUES (?, ?, make_timestamp(?::BIGINT)) ON CONFLICT DO NOTHING")) {
+    private boolean redelivered(FlowBatch batch) {
+        long[] last = lastBatches.get(batch.host());
+        return last != null && batch.sequence() <= last[0] && Times.micros(batch.time()) <= last[1];
+    }
+
+    /** Records the batch as its host's last in {@code host_batches}, in the batch's transaction. */
+    private void recordLast(FlowBatch batch) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO host_batches VALUES (?, ?, ?) "
+                + "ON CONFLICT (host) DO UPDATE SET sequence = excluded.sequence, ts = excluded.ts")) {
             ps.setString(1, batch.host());
             ps.setLong(2, batch.sequence());
             ps.setLong(3, Times.micros(batch.time()));
-            return ps.executeUpdate() == 1;
+            ps.executeUpdate();
+        }
+    }
+
+    /** (Re)reads each host's last stored batch. */
+    private void loadLastBatches() throws SQLException {
+        lastBatches.clear();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT host, sequence, ts FROM host_batches")) {
+            while (rs.next()) {
+                lastBatches.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+            }
         }
     }
 

@@ -44,8 +44,7 @@ final class Database implements AutoCloseable {
         CREATE TABLE IF NOT EXISTS events (
           ts TIMESTAMP NOT NULL, kind VARCHAR, source VARCHAR, destination VARCHAR, message VARCHAR, evidence VARCHAR)""",
         """
-        CREATE TABLE IF NOT EXISTS batches (
-          host VARCHAR NOT NULL, sequence BIGINT NOT NULL, ts TIMESTAMP NOT NULL, PRIMARY KEY (host, sequence, ts))"""
+        CREATE TABLE IF NOT EXISTS host_batches (host VARCHAR PRIMARY KEY, sequence BIGINT NOT NULL, ts BIGINT NOT NULL)"""
     };
 
     /**
@@ -216,16 +215,15 @@ final class Database implements AutoCloseable {
      * Deletes rows older than a cutoff from every table.
      *
      * @param cutoff rows with a time before this go
-     * @return flow, DNS and event rows deleted (the stored batches' keys go too, uncounted)
+     * @return rows deleted
      * @throws SQLException on a database error
      */
     long deleteBefore(Instant cutoff) throws SQLException {
         long deleted = 0;
-        for (String table : new String[] {"flows", "dns", "events", "batches"}) {
+        for (String table : new String[] {"flows", "dns", "events"}) {
             try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE ts < make_timestamp(?::BIGINT)")) {
                 ps.setLong(1, Times.micros(cutoff));
-                int n = ps.executeUpdate();
-                deleted += table.equals("batches") ? 0 : n;
+                deleted += ps.executeUpdate();
             }
         }
         return deleted;
