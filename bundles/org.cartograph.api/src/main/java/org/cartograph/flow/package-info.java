@@ -3,7 +3,7 @@
  * core hands to sinks. Records here are deeply immutable and safe to share between threads.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.cartograph.flow;
 
 import org.osgi.annotation.bundle.Export;

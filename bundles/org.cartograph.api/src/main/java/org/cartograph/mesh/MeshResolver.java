@@ -6,9 +6,10 @@ import org.cartograph.flow.Flow;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Rewrites an interval's flows before they are batched, e.g. collapses app → sidecar → remote
+ * Rewrites a batch's flows before they are published, e.g. collapses app → sidecar → remote
  * into app → remote service, or names Cilium identities. Called on the pipeline thread once per
- * interval; must not block on I/O and must not throw.
+ * batch (an interval with many flows comes in several batches, see
+ * {@link org.cartograph.flow.FlowBatch}); must not block on I/O and must not throw.
  */
 @ConsumerType
 public interface MeshResolver {
@@ -17,7 +18,7 @@ public interface MeshResolver {
     String name();
 
     /**
-     * @param flows the interval's flows, already tagged; unmodifiable
+     * @param flows the batch's flows, already tagged; unmodifiable
      * @return the rewritten flows and what changed
      */
     MeshResolution resolve(List<Flow> flows);

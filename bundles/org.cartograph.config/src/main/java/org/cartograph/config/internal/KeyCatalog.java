@@ -93,6 +93,8 @@ final class KeyCatalog {
         Int count = new Int("an integer", 1, MILLION10);
         k.add(ConfigKey.of("cartograph.interval", new Duration(1, 3600), PIPELINE, "interval.seconds",
                 "How often connections are collected and a batch is sent."));
+        k.add(ConfigKey.of("cartograph.max_flows_per_batch", count, PIPELINE, "max.flows.per.batch",
+                "Most flows in one batch; an interval with more is sent as several batches, bounding memory."));
         k.add(ConfigKey.of("cartograph.host_name", new Text(false), PIPELINE, "host.name",
                 "Host name reported with each batch; empty means detected."));
         k.add(ConfigKey.of("network_config.enabled", bool, PIPELINE, "network.enabled",

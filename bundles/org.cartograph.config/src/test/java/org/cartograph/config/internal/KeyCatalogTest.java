@@ -48,6 +48,7 @@ class KeyCatalogTest {
         }
         Map<String, String> expected = new TreeMap<>(Map.ofEntries(
                 Map.entry("cartograph.interval", "org.cartograph.core.pipeline/interval.seconds"),
+                Map.entry("cartograph.max_flows_per_batch", "org.cartograph.core.pipeline/max.flows.per.batch"),
                 Map.entry("cartograph.host_name", "org.cartograph.core.pipeline/host.name"),
                 Map.entry("network_config.enabled", "org.cartograph.core.pipeline/network.enabled"),
                 Map.entry("system_probe_config.enabled", "org.cartograph.core.pipeline/system.probe.enabled"),

@@ -2,6 +2,7 @@ package org.cartograph.core.internal;
 
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.cartograph.capture.CaptureBackend;
 import org.cartograph.capture.CaptureContext;
@@ -36,10 +37,10 @@ final class BackendSlot {
     private final AtomicLong closedDropped = new AtomicLong();
     /** Guarded by this; null while the backend is not open. */
     private ClosedRing closed;
-    /** Guarded by this; null while the backend is not open. */
-    private DeltaEngine engine;
-    /** Guarded by this: refused, expired and reset counts of the engines released so far. */
-    private final long[] released = new long[3];
+    /** Written under this; null while the backend is not open. Read without the lock by status. */
+    private volatile DeltaEngine engine;
+    /** Written under this: refused, expired and reset counts of the engines released so far. */
+    private final AtomicLongArray released = new AtomicLongArray(3);
     /** Guarded by this. */
     private boolean running;
     /** Guarded by this. */
@@ -171,9 +172,9 @@ final class BackendSlot {
     /** Drops the buffer (with what it still holds) and the engine, keeping their counters. */
     private void release() {
         if (engine != null) {
-            released[0] += engine.refusedFull();
-            released[1] += engine.expired();
-            released[2] += engine.resets();
+            released.addAndGet(0, engine.refusedFull());
+            released.addAndGet(1, engine.expired());
+            released.addAndGet(2, engine.resets());
         }
         engine = null;
         closed = null;
@@ -202,12 +203,13 @@ final class BackendSlot {
     /**
      * @return connections tracked, refused because the engine was full, expired, counter resets,
      *         filtered out, and the bytes the engine holds: zero tracked and zero bytes while no
-     *         engine exists, the other counts summed over every engine this slot has had
+     *         engine exists, the other counts summed over every engine this slot has had. Does not
+     *         take the lock, so status never waits for an interval (which may wait for a sink).
      */
-    synchronized long[] engineCounters() {
+    long[] engineCounters() {
         DeltaEngine e = engine;
-        return new long[] {e == null ? 0 : e.size(), released[0] + (e == null ? 0 : e.refusedFull()),
-                released[1] + (e == null ? 0 : e.expired()), released[2] + (e == null ? 0 : e.resets()),
+        return new long[] {e == null ? 0 : e.size(), released.get(0) + (e == null ? 0 : e.refusedFull()),
+                released.get(1) + (e == null ? 0 : e.expired()), released.get(2) + (e == null ? 0 : e.resets()),
                 filtered.get(), e == null ? 0 : e.memoryBytes()};
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.cartograph.capture.ConnectionView;
 import org.cartograph.flow.ConnectionKey;
@@ -15,17 +16,27 @@ import org.cartograph.flow.IpAddress;
 /**
  * Builds immutable {@link Flow}s from the engine's deltas and classifies them: direction (when
  * the backend does not know it, a connection from an ephemeral local port to a non-ephemeral
- * remote one is outgoing, the reverse incoming), intra-host, ephemeral local port. One instance
- * per interval; not thread-safe.
+ * remote one is outgoing, the reverse incoming), intra-host, ephemeral local port. Hands the flows
+ * on in parts of at most {@code maxFlows}, so that an interval with many connections never holds
+ * all of their records at once. One instance per interval; not thread-safe.
  */
 final class FlowAssembler implements DeltaListener {
 
     private final HostClassifier host;
-    private final List<Flow> flows = new ArrayList<>();
+    private final int maxFlows;
+    private final Consumer<List<Flow>> full;
+    private List<Flow> flows = new ArrayList<>();
     private long idleSkipped;
 
-    FlowAssembler(HostClassifier host) {
+    /**
+     * @param host     what is local
+     * @param maxFlows flows per part
+     * @param full     receives each full part (the list is then the receiver's)
+     */
+    FlowAssembler(HostClassifier host, int maxFlows, Consumer<List<Flow>> full) {
         this.host = host;
+        this.maxFlows = Math.max(1, maxFlows);
+        this.full = full;
     }
 
     @Override
@@ -51,6 +62,11 @@ final class FlowAssembler implements DeltaListener {
         }
         flows.add(new Flow(key, c.cookie(), c.pid(), c.processName(), c.cgroupId(), direction, intraHost, ephemeral,
                 c.preexisting(), d.closed(), delta, cumulative, null, List.of(), null, null));
+        if (flows.size() >= maxFlows) {
+            List<Flow> part = flows;
+            flows = new ArrayList<>();
+            full.accept(part);
+        }
     }
 
     private static Direction inferDirection(boolean localEphemeral, boolean remoteEphemeral, int remotePort) {
@@ -72,7 +88,7 @@ final class FlowAssembler implements DeltaListener {
         return m;
     }
 
-    /** @return the flows built so far */
+    /** @return the flows built since the last full part */
     List<Flow> flows() {
         return flows;
     }

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -44,8 +45,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline: every interval it collects each capture backend's deltas, classifies, tags and
- * mesh-resolves the flows and publishes one immutable batch. Backends, taggers and resolvers
- * come and go as services at any time; the work runs on one named thread.
+ * mesh-resolves the flows and publishes them as immutable batches of at most
+ * {@code max_flows_per_batch} flows, the last one of the interval marked and carrying its DNS
+ * statistics: memory stays bounded however many connections the host has (the sink queues make
+ * the pipeline wait while a healthy sink catches up). Backends, taggers and resolvers come and go
+ * as services at any time; the work runs on one named thread.
  */
 @Component(configurationPid = "org.cartograph.core.pipeline", immediate = true, service = StatusContributor.class)
 @Designate(ocd = PipelineConfig.class)
@@ -65,6 +69,7 @@ public final class Pipeline implements StatusContributor {
     private final List<DnsMonitor> dnsMonitors = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong flowsPublished = new AtomicLong();
+    private final AtomicLong intervals = new AtomicLong();
     private final AtomicLong taggerErrors = new AtomicLong();
     private volatile PipelineConfig config;
     private volatile String hostName;
@@ -180,18 +185,25 @@ public final class Pipeline implements StatusContributor {
                 host.refresh();
                 lastHostRefresh = System.currentTimeMillis();
             }
-            FlowAssembler assembler = new FlowAssembler(host);
+            Instant time = clock.instant();
+            Duration interval = Duration.ofSeconds(c.interval_seconds());
+            FlowAssembler assembler = new FlowAssembler(host, c.max_flows_per_batch(),
+                    part -> publish(part, time, interval, List.of(), false));
             collectGroups(assembler);
-            List<Flow> flows = resolveMesh(annotateAndTag(assembler.flows()));
-            FlowBatch batch = new FlowBatch(sequence.incrementAndGet(), hostName, clock.instant(),
-                    Duration.ofSeconds(c.interval_seconds()), flows, collectDns());
-            flowsPublished.addAndGet(flows.size());
-            publisher.publish(batch);
+            publish(assembler.flows(), time, interval, collectDns(), true);
+            intervals.incrementAndGet();
         } catch (RuntimeException e) {
             LOG.error("interval failed", e);
         } finally {
             lastIntervalMillis = (System.nanoTime() - start) / 1_000_000;
         }
+    }
+
+    private void publish(List<Flow> part, Instant time, Duration interval, List<DnsStats> dns, boolean last) {
+        List<Flow> flows = resolveMesh(annotateAndTag(part));
+        FlowBatch batch = new FlowBatch(sequence.incrementAndGet(), hostName, time, interval, flows, dns, last);
+        flowsPublished.addAndGet(flows.size());
+        publisher.publish(batch);
     }
 
     /**
@@ -299,12 +311,14 @@ public final class Pipeline implements StatusContributor {
         boolean enabled = c.network_enabled() && c.system_probe_enabled();
         Map<String, Long> counters = new LinkedHashMap<>();
         counters.put("batches", sequence.get());
+        counters.put("intervals", intervals.get());
         counters.put("flows", flowsPublished.get());
         counters.put("interval_duration_ms", lastIntervalMillis);
         counters.put("tagger_errors", taggerErrors.get());
         out.add(new ComponentStatus("pipeline", enabled ? Health.OK : Health.DOWN,
                 enabled ? "" : "network monitoring disabled by configuration", counters,
                 Map.of("interval_s", String.valueOf(c.interval_seconds()), "host", hostName,
+                        "max_flows_per_batch", String.valueOf(c.max_flows_per_batch()),
                         "backends", String.valueOf(backends.size()), "taggers", String.valueOf(taggers.size()),
                         "mesh_resolvers", String.valueOf(resolvers.size()),
                         "annotators", String.valueOf(annotators.size()), "dns_monitors", String.valueOf(dnsMonitors.size())),

@@ -9,8 +9,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @interface PipelineConfig {
 
     @AttributeDefinition(name = "Interval (seconds)", min = "1", max = "3600",
-            description = "Seconds between two snapshots; each interval produces one batch (cartograph.interval).")
+            description = "Seconds between two snapshots; each interval produces one batch, or several when it has more flows than the batch size (cartograph.interval).")
     int interval_seconds() default 10;
+
+    @AttributeDefinition(name = "Max flows per batch", min = "1",
+            description = "An interval with more flows is published as several batches of at most this many, so that memory stays bounded however many connections the host has (cartograph.max_flows_per_batch).")
+    int max_flows_per_batch() default 10000;
 
     @AttributeDefinition(name = "Host name", description = "Name put on batches; empty: the machine's host name.")
     String host_name() default "";

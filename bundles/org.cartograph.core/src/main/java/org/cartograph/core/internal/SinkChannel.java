@@ -2,7 +2,6 @@ package org.cartograph.core.internal;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,26 +28,17 @@ import org.slf4j.LoggerFactory;
  */
 final class SinkChannel {
 
-    /** A queued batch and, when its publisher asked, who waits for it to leave the queue. */
-    private record Queued(FlowBatch batch, DeliveryTracker tracker) {
-        void finished() {
-            if (tracker != null) {
-                tracker.finished();
-            }
-        }
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(SinkChannel.class);
     private static final long MIN_BACKOFF_MILLIS = 200;
 
     private final String name;
-    private final int capacity;
+    private final long maxBlockNanos;
     private final Duration deliveryTimeout;
     private final long maxBackoffMillis;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     /** Guarded by lock. */
-    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private final BatchQueue queue;
     /** Guarded by lock. */
     private FlowSink sink;
     /** Guarded by lock. */
@@ -60,15 +50,30 @@ final class SinkChannel {
     private long droppedQueueFull;
     private long droppedRejected;
     private long droppedNoSink;
+    /** Guarded by lock: a publisher waited in vain; none waits again until a delivery completes. */
+    private boolean stalled;
+    private long publisherWaits;
+    private long publisherWaitMillis;
     private long retries;
     private long swaps;
     private String lastError = "";
     private Instant healthSince = Instant.now();
     private final Thread worker;
 
-    SinkChannel(String name, int capacity, Duration deliveryTimeout, Duration maxBackoff) {
+    /**
+     * @param name            the sink name
+     * @param capacity        most batches queued
+     * @param maxFlows        most flows queued (unless one batch alone is larger)
+     * @param maxBlock        how long a publisher waits for room while the sink is attached and
+     *                        healthy, before the oldest batches are dropped
+     * @param deliveryTimeout a delivery not completed by then is a retryable failure
+     * @param maxBackoff      longest wait between two retries
+     */
+    SinkChannel(String name, int capacity, long maxFlows, Duration maxBlock, Duration deliveryTimeout,
+                Duration maxBackoff) {
         this.name = name;
-        this.capacity = capacity;
+        this.queue = new BatchQueue(capacity, maxFlows);
+        this.maxBlockNanos = maxBlock.toNanos();
         this.deliveryTimeout = deliveryTimeout;
         this.maxBackoffMillis = Math.max(MIN_BACKOFF_MILLIS, maxBackoff.toMillis());
         this.worker = Thread.ofVirtual().name("cartograph-sink-" + name).unstarted(this::run);
@@ -80,11 +85,17 @@ final class SinkChannel {
     }
 
     /**
+     * Queues a batch. When the queue is full and its sink is attached and healthy (a slow sink,
+     * not a failing one), waits up to the configured block time for the sink to make room, so that
+     * a burst of batches is delivered rather than dropped; then drops the oldest batches, counted.
+     * After a wait in vain, publishers do not wait again until the sink completes a delivery, so a
+     * stuck sink costs the pipeline one wait, not one per batch.
+     *
      * @param batch   the batch
      * @param tracker told when the batch leaves this queue (delivered or dropped); may be null
      */
     void offer(FlowBatch batch, DeliveryTracker tracker) {
-        Queued q = new Queued(batch, tracker);
+        BatchQueue.Queued q = new BatchQueue.Queued(batch, tracker);
         lock.lock();
         try {
             if (closed) {
@@ -92,15 +103,38 @@ final class SinkChannel {
                 q.finished();
                 return;
             }
-            if (queue.size() >= capacity) {
-                queue.pollFirst().finished();
+            awaitRoom(q);
+            while (!queue.hasRoomFor(q)) {
+                queue.removeHead();
                 droppedQueueFull++;
             }
-            queue.addLast(q);
+            queue.add(q);
             changed.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Waits while the queue is full and its sink is attached and healthy; the lock is held. An
+     * interrupt ends the wait (and stays set).
+     */
+    private void awaitRoom(BatchQueue.Queued q) {
+        if (queue.hasRoomFor(q) || maxBlockNanos <= 0 || stalled || !healthy()) {
+            return;
+        }
+        long start = System.nanoTime();
+        long left = maxBlockNanos;
+        publisherWaits++;
+        try {
+            while (healthy() && !queue.hasRoomFor(q) && left > 0) {
+                left = changed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stalled = !queue.hasRoomFor(q);
+        publisherWaitMillis += (System.nanoTime() - start) / 1_000_000;
     }
 
     void attach(FlowSink newSink) {
@@ -151,8 +185,7 @@ final class SinkChannel {
             if (!queue.isEmpty()) {
                 LOG.warn("sink {}: no replacement within {}s, {} queued batches dropped", name, grace.toSeconds(), queue.size());
             }
-            droppedNoSink += queue.size();
-            clearQueue();
+            droppedNoSink += queue.clear();
             closed = true;
             changed.signalAll();
             return true;
@@ -165,8 +198,7 @@ final class SinkChannel {
     void close() {
         lock.lock();
         try {
-            droppedNoSink += queue.size();
-            clearQueue();
+            droppedNoSink += queue.clear();
             closed = true;
             changed.signalAll();
         } finally {
@@ -175,18 +207,10 @@ final class SinkChannel {
         worker.interrupt();
     }
 
-    /** Empties the queue, telling each tracked batch's tracker; the lock is held. */
-    private void clearQueue() {
-        for (Queued q : queue) {
-            q.finished();
-        }
-        queue.clear();
-    }
-
     private void run() {
         long backoff = MIN_BACKOFF_MILLIS;
         while (true) {
-            Queued head;
+            BatchQueue.Queued head;
             FlowSink target;
             lock.lock();
             try {
@@ -196,7 +220,7 @@ final class SinkChannel {
                 if (closed) {
                     return;
                 }
-                head = queue.peekFirst();
+                head = queue.head();
                 target = sink;
             } catch (InterruptedException e) {
                 return;
@@ -207,13 +231,15 @@ final class SinkChannel {
             SinkResult result = deliver(target, batch);
             lock.lock();
             try {
-                boolean stillHead = queue.peekFirst() == head;
+                boolean stillHead = queue.head() == head;
                 switch (result.outcome()) {
                     case SUCCESS -> {
                         if (stillHead) {
-                            queue.pollFirst().finished();
+                            queue.removeHead();
+                            changed.signalAll();
                         }
                         delivered++;
+                        stalled = false;
                         backoff = MIN_BACKOFF_MILLIS;
                         if (!lastError.isEmpty()) {
                             lastError = "";
@@ -222,7 +248,8 @@ final class SinkChannel {
                     }
                     case PERMANENT_FAILURE -> {
                         if (stillHead) {
-                            queue.pollFirst().finished();
+                            queue.removeHead();
+                            changed.signalAll();
                         }
                         droppedRejected++;
                         error("batch " + batch.sequence() + " rejected: " + result.message());
@@ -230,6 +257,7 @@ final class SinkChannel {
                     case RETRYABLE_FAILURE -> {
                         retries++;
                         error(result.message());
+                        changed.signalAll();
                         // wait, but wake early if the sink is replaced or the channel closes
                         FlowSink before = sink;
                         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
@@ -246,6 +274,11 @@ final class SinkChannel {
                 lock.unlock();
             }
         }
+    }
+
+    /** @return whether the sink is attached and its last delivery did not fail; the lock is held */
+    private boolean healthy() {
+        return !closed && sink != null && lastError.isEmpty();
     }
 
     private void error(String message) {
@@ -278,6 +311,7 @@ final class SinkChannel {
         try {
             Map<String, Long> c = new LinkedHashMap<>();
             c.put("queued", (long) queue.size());
+            c.put("queued_flows", queue.flows());
             c.put("delivered", delivered);
             c.put("dropped", droppedQueueFull + droppedRejected + droppedNoSink);
             c.put("dropped_queue_full", droppedQueueFull);
@@ -285,6 +319,8 @@ final class SinkChannel {
             c.put("dropped_no_sink", droppedNoSink);
             c.put("retries", retries);
             c.put("swaps", swaps);
+            c.put("publisher_waits", publisherWaits);
+            c.put("publisher_wait_ms", publisherWaitMillis);
             Health h;
             String msg;
             if (sink == null) {
@@ -298,7 +334,8 @@ final class SinkChannel {
                 msg = "";
             }
             return new ComponentStatus("sink." + name + ".queue", h, msg, c,
-                    Map.of("capacity", String.valueOf(capacity), "attached", String.valueOf(sink != null)), healthSince);
+                    Map.of("capacity", String.valueOf(queue.maxBatches()),
+                    "max_flows", String.valueOf(queue.maxFlows()), "attached", String.valueOf(sink != null)), healthSince);
         } finally {
             lock.unlock();
         }

@@ -76,7 +76,8 @@ public final class SinkDispatcher implements BatchPublisher, StatusContributor {
     }
 
     private SinkChannel newChannel(String name) {
-        return new SinkChannel(name, config.queue_capacity(), Duration.ofSeconds(config.delivery_timeout_seconds()),
+        return new SinkChannel(name, config.queue_capacity(), config.queue_max_flows(),
+                Duration.ofMillis(config.max_block_millis()), Duration.ofSeconds(config.delivery_timeout_seconds()),
                 Duration.ofSeconds(config.max_backoff_seconds()));
     }
 

@@ -1,5 +1,7 @@
 package org.cartograph.core.internal;
 
+import org.cartograph.flow.DnsStats;
+import org.cartograph.capture.DnsMonitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class PipelineTest {
 
     /** A backend that may refuse to open and reports one connection with growing counters. */
-    static final class FakeBackend implements CaptureBackend {
+    static class FakeBackend implements CaptureBackend {
         final String name;
         final int preference;
         volatile boolean refuse;
@@ -89,6 +91,10 @@ class PipelineTest {
     }
 
     static PipelineConfig config() {
+        return config(10_000);
+    }
+
+    static PipelineConfig config(int maxFlowsPerBatch) {
         return (PipelineConfig) Proxy.newProxyInstance(PipelineConfig.class.getClassLoader(),
                 new Class<?>[] {PipelineConfig.class}, (p, m, a) -> switch (m.getName()) {
                     case "interval_seconds" -> 3600;
@@ -96,6 +102,7 @@ class PipelineTest {
                     case "max_tracked_connections" -> 1000;
                     case "closed_channel_size" -> 100;
                     case "expire_after_intervals" -> 2;
+                    case "max_flows_per_batch" -> maxFlowsPerBatch;
                     case "annotationType" -> (Class<? extends Annotation>) PipelineConfig.class;
                     default -> m.getReturnType() == boolean.class ? Boolean.TRUE : m.getDefaultValue();
                 });
@@ -134,6 +141,47 @@ class PipelineTest {
         assertEquals(0L, status("capture.netlink").counters().get("tracker_memory_bytes"), "no engine on standby");
         assertTrue(status("capture.ebpf").counters().get("tracker_memory_bytes") > 0);
         assertEquals(2, second.sequence());
+    }
+
+    @Test
+    void anIntervalWithMoreFlowsThanTheBatchSizeIsPublishedInPartsTheLastCarryingDns() {
+        List<FlowBatch> parts = new CopyOnWriteArrayList<>();
+        Pipeline small = new Pipeline(parts::add, config(3));
+        try {
+            FakeBackend many = new FakeBackend("ebpf", 100, 40000) {
+                @Override
+                public void snapshot(ConnectionVisitor visitor) {
+                    for (int i = 0; i < 7; i++) {
+                        MutableConnection c = new MutableConnection().tuple(Protocol.TCP, IpAddress.parse("10.0.0.1"),
+                                40000 + i, IpAddress.parse("10.0.0.2"), 80);
+                        c.bytesSent = 10;
+                        c.cookie = i + 1;
+                        visitor.visit(c);
+                    }
+                }
+            };
+            DnsStats dns = new DnsStats(IpAddress.parse("10.0.0.1"), IpAddress.parse("10.0.0.53"), "example.org", "A",
+                    1, 0, Map.of("NOERROR", 1L), 100, 100, 100);
+            small.addBackend(many);
+            small.addDnsMonitor(new DnsMonitor() {
+                @Override public String name() { return "dns"; }
+                @Override public List<DnsStats> collect() { return List.of(dns); }
+            });
+            small.runInterval();
+
+            assertEquals(List.of(3, 3, 1), parts.stream().map(b -> b.flows().size()).toList());
+            assertEquals(List.of(1L, 2L, 3L), parts.stream().map(FlowBatch::sequence).toList());
+            assertEquals(List.of(false, false, true), parts.stream().map(FlowBatch::lastOfInterval).toList());
+            assertEquals(1, parts.stream().map(FlowBatch::time).distinct().count(), "the parts share the interval's time");
+            assertEquals(List.of(0, 0, 1), parts.stream().map(b -> b.dns().size()).toList(), "DNS goes in the last part");
+            assertEquals(7, parts.stream().flatMap(b -> b.flows().stream()).map(Flow::cookie).distinct().count());
+            ComponentStatus st = small.status().getFirst();
+            assertEquals(3L, st.counters().get("batches"));
+            assertEquals(1L, st.counters().get("intervals"));
+            assertEquals(7L, st.counters().get("flows"));
+        } finally {
+            small.deactivate();
+        }
     }
 
     @Test

@@ -1,5 +1,13 @@
 package org.cartograph.core.internal;
 
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import org.cartograph.flow.ConnectionKey;
+import org.cartograph.flow.ConnectionStats;
+import org.cartograph.flow.Direction;
+import org.cartograph.flow.Flow;
+import org.cartograph.flow.IpAddress;
+import org.cartograph.flow.Protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +62,18 @@ class SinkChannelTest {
         return new FlowBatch(seq, "h", Instant.EPOCH, Duration.ofSeconds(1), List.of(), List.of());
     }
 
+    /** A batch of {@code flows} flows. */
+    static FlowBatch batch(long seq, int flows) {
+        List<Flow> list = new ArrayList<>();
+        for (int i = 0; i < flows; i++) {
+            ConnectionKey key = new ConnectionKey(Protocol.TCP, IpAddress.ofV4(0x7f000001), 40_000 + i,
+                    IpAddress.ofV4(0x7f000002), 80, 1);
+            list.add(new Flow(key, i, 1, "p", 0, Direction.OUTGOING, true, true, false, false, ConnectionStats.ZERO,
+                    ConnectionStats.ZERO, null, List.of(), null, null));
+        }
+        return new FlowBatch(seq, "h", Instant.EPOCH, Duration.ofSeconds(1), list, List.of(), false);
+    }
+
     static void await(String what, BooleanSupplier c) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!c.getAsBoolean()) {
@@ -77,7 +97,11 @@ class SinkChannelTest {
     final List<SinkChannel> channels = new CopyOnWriteArrayList<>();
 
     SinkChannel channel(String name, int capacity) {
-        SinkChannel ch = new SinkChannel(name, capacity, Duration.ofSeconds(5), Duration.ofMillis(400));
+        return channel(name, capacity, Long.MAX_VALUE, Duration.ZERO);
+    }
+
+    SinkChannel channel(String name, int capacity, long maxFlows, Duration maxBlock) {
+        SinkChannel ch = new SinkChannel(name, capacity, maxFlows, maxBlock, Duration.ofSeconds(5), Duration.ofMillis(400));
         channels.add(ch);
         return ch;
     }
@@ -178,5 +202,49 @@ class SinkChannelTest {
         assertTrue(ch.expireIfAbandoned(Instant.now().plusSeconds(61), Duration.ofSeconds(60)));
         assertEquals(3, counter(ch, "dropped_no_sink"));
         assertEquals(0, counter(ch, "queued"));
+    }
+
+    @Test
+    void aSlowHealthySinkMakesThePublisherWaitSoABurstIsDeliveredNotDropped() {
+        TestSink slow = new TestSink("slow", b -> CompletableFuture.supplyAsync(SinkResult::success,
+                CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)));
+        SinkChannel ch = channel("slow", 64, 10, Duration.ofSeconds(10));
+        ch.attach(slow);
+        long mostQueued = 0;
+        for (long i = 1; i <= 12; i++) {
+            ch.offer(batch(i, 5), null);
+            mostQueued = Math.max(mostQueued, counter(ch, "queued_flows"));
+        }
+        await("all delivered", () -> slow.got.size() == 12);
+        assertEquals(0, counter(ch, "dropped"), "a burst to a healthy sink is delivered");
+        assertTrue(counter(ch, "publisher_waits") > 0, "the publisher waited for room");
+        assertTrue(mostQueued <= 10, "never more than 10 flows queued, saw " + mostQueued);
+    }
+
+    @Test
+    void aStuckSinkCostsThePublisherOneWaitThenItsOldestBatchesAreDropped() {
+        TestSink stuck = new TestSink("stuck", b -> new CompletableFuture<>());
+        SinkChannel ch = channel("stuck", 64, 10, Duration.ofMillis(200));
+        ch.attach(stuck);
+        for (long i = 1; i <= 6; i++) {
+            ch.offer(batch(i, 5), null);
+        }
+        assertEquals(1, counter(ch, "publisher_waits"), "after one wait in vain, no more waits");
+        assertEquals(4, counter(ch, "dropped_queue_full"));
+        assertEquals(10, counter(ch, "queued_flows"));
+    }
+
+    @Test
+    void aFailingSinkNeverMakesThePublisherWait() {
+        TestSink failing = new TestSink("failing", b -> CompletableFuture.completedFuture(SinkResult.retry("down")));
+        SinkChannel ch = channel("failing", 64, 10, Duration.ofSeconds(30));
+        ch.attach(failing);
+        ch.offer(batch(1, 5), null);
+        await("first failure seen", () -> counter(ch, "retries") > 0);
+        for (long i = 2; i <= 5; i++) {
+            ch.offer(batch(i, 5), null);
+        }
+        assertEquals(0, counter(ch, "publisher_waits"));
+        assertEquals(3, counter(ch, "dropped_queue_full"));
     }
 }

@@ -80,6 +80,16 @@ class TrackedPublishTest {
             }
 
             @Override
+            public int queue_max_flows() {
+                return 40_000;
+            }
+
+            @Override
+            public int max_block_millis() {
+                return 0;
+            }
+
+            @Override
             public int swap_grace_seconds() {
                 return 30;
             }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The agent as users run it, capturing real traffic: two test hosts (network namespaces) talk
  * over TCP with byte counts the test chooses, and the agent's JSON Lines output and query API
  * report exactly those bytes for that connection, attributed to the client's namespace, with
- * the Linux capture backend that runs here.
+ * the Linux capture backend that runs here. Batches are limited to two flows, so each interval
+ * reaches the sinks in several parts: the byte counts must still be exact.
  */
 class AgentCaptureIT {
 
@@ -39,7 +41,7 @@ class AgentCaptureIT {
         Path jsonl = dir.resolve("flows.jsonl");
         try (TestHosts hosts = TestHosts.create();
              AgentProcess agent = new AgentProcess(dir, null, Map.of("CARTOGRAPH_INTERVAL", "1",
-                     "CARTOGRAPH_SINKS_JSONL_PATH", jsonl.toString()))) {
+                     "CARTOGRAPH_SINKS_JSONL_PATH", jsonl.toString(), "CARTOGRAPH_MAX_FLOWS_PER_BATCH", "2"))) {
             agent.await(Duration.ofSeconds(60), "a capture backend running", () -> captureRunning(agent));
             Path server = TestHosts.script(dir, "server.py", """
                     import socket
@@ -81,6 +83,7 @@ class AgentCaptureIT {
             assertEquals(hosts.ipA(), first.get("laddr").asText());
             assertEquals(1, lines.stream().filter(n -> n.get("closed").asBoolean()).count(), "closed once");
             assertTrue(lines.stream().mapToInt(n -> n.get("tcp_established").asInt()).sum() <= 1);
+            assertTrue(intervalsInParts(jsonl) > 0, "some interval was published in several batches");
         }
     }
 
@@ -97,6 +100,25 @@ class AgentCaptureIT {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * @return intervals (by time) whose flow lines came in more than one batch, none with more
+     *         than two flows
+     */
+    private static long intervalsInParts(Path jsonl) throws IOException {
+        Map<String, Map<Long, Integer>> byTime = new HashMap<>();
+        for (String l : Files.readAllLines(jsonl)) {
+            JsonNode n = l.isBlank() ? null : JSON.readTree(l);
+            if (n != null && "conn".equals(n.path("type").asText())) {
+                byTime.computeIfAbsent(n.get("time").asText(), t -> new HashMap<>())
+                        .merge(n.get("batch").asLong(), 1, Integer::sum);
+            }
+        }
+        for (Map<Long, Integer> batches : byTime.values()) {
+            batches.values().forEach(count -> assertTrue(count <= 2, "a batch of more than 2 flows: " + byTime));
+        }
+        return byTime.values().stream().filter(batches -> batches.size() > 1).count();
     }
 
     private static List<JsonNode> clientLines(Path jsonl, String server, long netns) {

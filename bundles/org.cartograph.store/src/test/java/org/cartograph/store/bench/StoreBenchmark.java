@@ -3,11 +3,14 @@ package org.cartograph.store.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 
+import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
 import org.cartograph.store.internal.Scenario;
 import org.cartograph.store.internal.StoreBenchmarkAccess;
@@ -51,8 +54,12 @@ public class StoreBenchmark {
     public static class Ingest {
         @Param({"duckdb", "store"})
         public String checkpoints;
+        /** Rows per batch: the {@value #ROWS} rows of an invocation come in batches of this many. */
+        @Param({"10000", "2000"})
+        public int batchRows;
         StoreBenchmarkAccess store;
         Path dir;
+        List<List<Flow>> parts;
         FlowBatch batch;
         /** Each invocation's batch has its own sequence: the store skips a batch it has stored already. */
         long sequence;
@@ -62,6 +69,10 @@ public class StoreBenchmark {
             dir = Files.createTempDirectory("cartograph-bench-ingest");
             store = new StoreBenchmarkAccess(dir, checkpoints.equals("store"));
             batch = host(ROWS, 0);
+            parts = new ArrayList<>();
+            for (int from = 0; from < ROWS; from += batchRows) {
+                parts.add(batch.flows().subList(from, Math.min(ROWS, from + batchRows)));
+            }
         }
 
         @TearDown(Level.Trial)
@@ -132,7 +143,12 @@ public class StoreBenchmark {
     @OperationsPerInvocation(ROWS)
     public int ingest(Ingest state) throws Exception {
         FlowBatch b = state.batch;
-        return state.store.write(new FlowBatch(++state.sequence, b.host(), b.time(), b.interval(), b.flows(), b.dns()));
+        int rows = 0;
+        for (int i = 0; i < state.parts.size(); i++) {
+            rows += state.store.write(new FlowBatch(++state.sequence, b.host(), b.time(), b.interval(),
+                    state.parts.get(i), b.dns(), i == state.parts.size() - 1));
+        }
+        return rows;
     }
 
     /** @return result rows of the 24 h group-by */

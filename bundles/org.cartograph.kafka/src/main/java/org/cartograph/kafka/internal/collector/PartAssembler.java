@@ -15,11 +15,15 @@ import org.cartograph.flow.FlowBatch;
 import org.cartograph.kafka.internal.schema.BatchCodec;
 
 /**
- * Joins the parts of split batches. A host's parts arrive consecutively on one partition, so the
- * state is kept per partition and host: a part of another sequence (or a whole batch) from the
- * same host abandons an incomplete batch, and so does silence longer than the timeout. A part
- * already held (a resend) is ignored, and so is a resend of the batch just completed. Confined
- * to the consumer loop's thread.
+ * Joins the record parts of split batches (one batch cut into several Kafka records for size).
+ * A host's parts arrive consecutively on one partition, so the state is kept per partition and
+ * host: a part of another sequence (or a whole batch) from the same host abandons an incomplete
+ * batch, and so does silence longer than the timeout. A part already held (a resend) is ignored,
+ * and so is a resend of the batch just completed. Confined to the consumer loop's thread.
+ *
+ * <p>The several batches of one interval ({@link FlowBatch#lastOfInterval()}) are not joined
+ * here: each is a batch of its own sequence, published as it is, and the joined batch keeps the
+ * flag its parts carry.
  */
 final class PartAssembler {
 

@@ -25,7 +25,10 @@ public final class BatchCodec {
     private final V1Codec v1 = new V1Codec();
     private final ProtoReader header = new ProtoReader();
 
-    /** One decoded record: a whole batch, or part {@code part} of {@code parts}. */
+    /**
+     * One decoded record: a whole batch, or part {@code part} of {@code parts} of one batch (a
+     * record part, split for size; unrelated to the several batches of one interval).
+     */
     public record Part(int part, int parts, FlowBatch batch) {
 
         /** @return whether the record is a whole batch */
@@ -112,8 +115,11 @@ public final class BatchCodec {
     }
 
     /**
+     * Joins the record parts of one batch (not the batches of one interval: those stay separate
+     * batches, each with its own sequence and {@link FlowBatch#lastOfInterval()}).
+     *
      * @param parts every part of one batch, in part order
-     * @return the batch they make up
+     * @return the batch they make up, with the parts' header fields
      */
     public static FlowBatch merge(List<FlowBatch> parts) {
         if (parts.size() == 1) {
@@ -126,6 +132,7 @@ public final class BatchCodec {
             dns.addAll(p.dns());
         }
         FlowBatch first = parts.getFirst();
-        return new FlowBatch(first.sequence(), first.host(), first.time(), first.interval(), flows, dns);
+        return new FlowBatch(first.sequence(), first.host(), first.time(), first.interval(), flows, dns,
+                first.lastOfInterval());
     }
 }

@@ -15,6 +15,7 @@ final class Fields {
     static final int BATCH_PARTS = 9;
     static final int BATCH_STRINGS = 10;
     static final int BATCH_COMPACT_FLOWS = 11;
+    static final int BATCH_MORE_OF_INTERVAL = 12;
 
     static final int KEY_PROTOCOL = 1;
     static final int KEY_LOCAL_ADDRESS = 2;

@@ -24,7 +24,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
  * Schema version 1 of {@code cartograph/v1/flow_batch.proto}: flows as {@code Flow} messages
  * (field 6) with their strings inline, built and parsed through the generated message classes.
  * {@link BatchCodec} reads version 1 records with it; writing version 1 is kept for tests and for
- * the side-by-side benchmark. Stateless and thread-safe.
+ * the side-by-side benchmark. Version 1 predates intervals published as several batches: it
+ * neither writes nor reads {@code more_of_interval}, and every batch it reads is the last (whole)
+ * one of its interval. Stateless and thread-safe.
  */
 public final class V1Codec {
 
@@ -133,7 +135,7 @@ public final class V1Codec {
             Instant time = Instant.ofEpochSecond(Math.floorDiv(m.getTimeUnixNanos(), NANOS_PER_SECOND),
                     Math.floorMod(m.getTimeUnixNanos(), NANOS_PER_SECOND));
             FlowBatch batch = new FlowBatch(m.getSequence(), m.getHost(), time, Duration.ofNanos(m.getIntervalNanos()),
-                    flows, dns);
+                    flows, dns, true);
             return new BatchCodec.Part(m.getPart(), Math.max(1, m.getParts()), batch);
         } catch (RuntimeException e) {
             throw new MalformedBatchException("invalid batch content: " + e.getMessage());

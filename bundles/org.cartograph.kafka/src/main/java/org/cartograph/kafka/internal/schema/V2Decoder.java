@@ -22,7 +22,8 @@ import org.cartograph.flow.Protocol;
 /**
  * Reads schema version 2 straight from the record's bytes. A first pass reads the header and the
  * string table and notes where the flows and DNS statistics are (so field order does not
- * matter); a second builds them. Every string of a record is decoded once, and flows with the
+ * matter); a second builds them. A record without {@code more_of_interval} (an older writer's) is
+ * the last batch of its interval. Every string of a record is decoded once, and flows with the
  * same tags or DNS names share one {@link TagSet} or list, built (and sorted by TagSet) once per
  * record. Malformed input throws {@link IllegalArgumentException}. Not thread-safe: one instance
  * per thread.
@@ -57,6 +58,7 @@ final class V2Decoder {
         long interval = 0;
         long part = 0;
         long parts = 0;
+        boolean moreOfInterval = false;
         while (r.more()) {
             int tag = r.tag();
             switch (tag) {
@@ -66,6 +68,7 @@ final class V2Decoder {
                 case Fields.BATCH_INTERVAL_NANOS << 3 -> interval = r.varint();
                 case Fields.BATCH_PART << 3 -> part = r.varint();
                 case Fields.BATCH_PARTS << 3 -> parts = r.varint();
+                case Fields.BATCH_MORE_OF_INTERVAL << 3 -> moreOfInterval = r.varint() != 0;
                 case Fields.BATCH_STRINGS << 3 | ProtoWriter.LENGTH_DELIMITED -> {
                     if (stringCount == strings.length) {
                         strings = Arrays.copyOf(strings, stringCount * 2);
@@ -111,7 +114,8 @@ final class V2Decoder {
         Arrays.fill(strings, 0, stringCount, null);
         Instant instant = Instant.ofEpochSecond(Math.floorDiv(time, NANOS_PER_SECOND),
                 Math.floorMod(time, NANOS_PER_SECOND));
-        FlowBatch batch = new FlowBatch(sequence, host, instant, Duration.ofNanos(interval), flowList, dnsList);
+        FlowBatch batch = new FlowBatch(sequence, host, instant, Duration.ofNanos(interval), flowList, dnsList,
+                !moreOfInterval);
         return new BatchCodec.Part((int) part, (int) Math.max(1, parts), batch);
     }
 

@@ -20,7 +20,7 @@ import org.cartograph.flow.Protocol;
 final class V2Encoder {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
-    /** Room for a part's header fields (version, sequence, times, part numbers) besides the host. */
+    /** Room for a part's header fields (version, sequence, times, part numbers, more_of_interval) besides the host. */
     private static final int HEADER_ALLOWANCE = 64;
 
     private final ProtoWriter items = new ProtoWriter(1 << 16);
@@ -101,6 +101,7 @@ final class V2Encoder {
         w.uint64(Fields.BATCH_INTERVAL_NANOS, batch.interval().toNanos());
         w.uint32(Fields.BATCH_PART, part);
         w.uint32(Fields.BATCH_PARTS, parts);
+        w.bool(Fields.BATCH_MORE_OF_INTERVAL, !batch.lastOfInterval());
     }
 
     private void writeFlow(Flow f) {

@@ -2,6 +2,7 @@ package org.cartograph.kafka.internal.collector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +65,32 @@ class PartAssemblerTest {
         assertEquals(1, assembler.duplicates());
         BatchCodec.Part other = codec.decodePart(codec.encode(Batches.batch("other", 1)));
         assertEquals(Batches.batch("other", 1), assembler.add(TP, 2, other, 0), "same sequence, other host");
+    }
+
+    @Test
+    void theBatchesOfOneIntervalEachSplitIntoRecordPartsComeOutAsSeparateBatchesWithTheirFlag() throws Exception {
+        FlowBatch template = Batches.big("h", 1, 40);
+        List<FlowBatch> interval = List.of(ofInterval(template, 1, false), ofInterval(template, 2, false),
+                ofInterval(template, 3, true));
+        List<FlowBatch> out = new java.util.ArrayList<>();
+        long offset = 0;
+        for (FlowBatch b : interval) {
+            List<byte[]> parts = codec.encode(b, 2048);
+            assertTrue(parts.size() > 1);
+            for (byte[] p : parts) {
+                FlowBatch joined = assembler.add(TP, offset++, codec.decodePart(p), 0);
+                if (joined != null) {
+                    out.add(joined);
+                }
+            }
+        }
+        assertEquals(interval, out, "same host and time, other sequences: neither duplicates nor abandoned");
+        assertEquals(0, assembler.duplicates());
+        assertEquals(0, assembler.abandoned());
+    }
+
+    private static FlowBatch ofInterval(FlowBatch b, long sequence, boolean last) {
+        return new FlowBatch(sequence, b.host(), b.time(), b.interval(), b.flows(), b.dns(), last);
     }
 
     @Test

@@ -14,11 +14,11 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.resources.Resource;
 
 /**
- * The flows of one batch that share a resource and point attributes, summed. Point attributes
- * follow the semantic conventions where they exist: {@code network.transport}, {@code network.type},
- * {@code source.address}, {@code destination.address} (the remote DNS name when known, else its
- * IP), {@code destination.port} (only for outgoing connections: the server's port, never an
- * ephemeral one); Cartograph's own are {@code cartograph.direction},
+ * The flows of one interval (all its batches) that share a resource and point attributes, summed.
+ * Point attributes follow the semantic conventions where they exist: {@code network.transport},
+ * {@code network.type}, {@code source.address}, {@code destination.address} (the remote DNS name
+ * when known, else its IP), {@code destination.port} (only for outgoing connections: the server's
+ * port, never an ephemeral one); Cartograph's own are {@code cartograph.direction},
  * {@code cartograph.destination.service} and {@code cartograph.destination.container.name}.
  */
 final class Edge {

@@ -7,9 +7,9 @@ import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import io.opentelemetry.sdk.resources.Resource;
 
 /**
- * One exported metric: the SDK's public {@link MetricData} shape, built directly from a batch so
- * each batch is exported as exactly one set of delta points (a retried batch is the same data
- * again, never counted twice).
+ * One exported metric: the SDK's public {@link MetricData} shape, built directly from an
+ * interval's sums so each interval is exported as exactly one set of delta points (a retried export
+ * is the same data again, never counted twice).
  *
  * @param resource    the entity the metric describes
  * @param scope       the instrumentation scope ({@code org.cartograph.sink.otlp})

@@ -29,9 +29,10 @@ import io.opentelemetry.sdk.metrics.data.ValueAtQuantile;
 import io.opentelemetry.sdk.resources.Resource;
 
 /**
- * Turns a batch into OpenTelemetry metrics with delta temporality over the batch's interval: flows
- * are summed per resource ({@link Resources}) and point attributes ({@link Edge}); DNS statistics
- * per server, domain and query type on the host's resource. Not thread-safe (the sink's thread).
+ * Turns an interval ({@link IntervalSums}, the sum of its batches) into OpenTelemetry metrics with
+ * delta temporality over the interval: flows are summed per resource ({@link Resources}) and point
+ * attributes ({@link Edge}); DNS statistics per server, domain and query type on the host's
+ * resource. Not thread-safe (the sink's thread).
  */
 final class MetricMapper {
 
@@ -62,23 +63,46 @@ final class MetricMapper {
     private final Resources resources = new Resources();
 
     /**
+     * The metrics of one batch taken as a whole interval.
+     *
      * @param batch a batch
      * @return its metrics; empty when the batch has neither flows nor DNS statistics
      */
     List<MetricData> map(FlowBatch batch) {
-        long end = batch.time().getEpochSecond() * 1_000_000_000L + batch.time().getNano();
-        long start = end - batch.interval().toNanos();
-        Map<Edge.Key, Edge> edges = new LinkedHashMap<>();
+        IntervalSums sums = new IntervalSums(batch);
+        add(sums, batch);
+        return map(sums);
+    }
+
+    /**
+     * Adds a batch's flows to the sums of their edges and keeps its DNS statistics.
+     *
+     * @param sums  the sums of the batch's interval
+     * @param batch a batch of that interval
+     */
+    void add(IntervalSums sums, FlowBatch batch) {
         for (Flow f : batch.flows()) {
             Resource r = resources.of(batch.host(), f.localTags());
-            edges.computeIfAbsent(Edge.Key.of(r, f), k -> new Edge()).add(f);
+            sums.edges.computeIfAbsent(Edge.Key.of(r, f), k -> new Edge()).add(f);
         }
+        sums.dns.addAll(batch.dns());
+        sums.batches++;
+    }
+
+    /**
+     * @param sums the sums of an interval
+     * @return its metrics, one point per series over the interval; empty when it has neither flows
+     *         nor DNS statistics
+     */
+    List<MetricData> map(IntervalSums sums) {
+        long end = sums.endNanos();
+        long start = sums.startNanos();
         List<MetricData> out = new ArrayList<>(16);
-        if (!edges.isEmpty()) {
-            flowMetrics(edges, start, end, out);
+        if (!sums.edges.isEmpty()) {
+            flowMetrics(sums.edges, start, end, out);
         }
-        if (!batch.dns().isEmpty()) {
-            dnsMetrics(resources.of(batch.host(), TagSet.EMPTY), batch.dns(), start, end, out);
+        if (!sums.dns.isEmpty()) {
+            dnsMetrics(resources.of(sums.host, TagSet.EMPTY), sums.dns, start, end, out);
         }
         return out;
     }

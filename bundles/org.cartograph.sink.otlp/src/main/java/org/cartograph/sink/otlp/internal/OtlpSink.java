@@ -37,14 +37,18 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 
 /**
- * A {@link FlowSink} that exports every batch as OpenTelemetry metrics with delta temporality
+ * A {@link FlowSink} that exports every interval as OpenTelemetry metrics with delta temporality
  * ({@link MetricMapper}), and optionally each flow as a log record ({@link LogMapper}), through the
  * SDK's OTLP exporters over gRPC or HTTP/protobuf. Exists only while configured.
  *
+ * <p>An interval published as several batches is summed ({@link IntervalAccumulator}) and its
+ * metrics are exported once, with its last batch; log records go out with each batch.
+ *
  * <p>{@link #deliver} never blocks: the batch is mapped on the sink's thread ({@value #THREAD}) and
  * the returned stage completes when the exporter has its answer. A failed or timed-out export is a
- * retryable failure; the core retries the same batch, and a part already accepted (metrics, when
- * only the logs failed) is not sent twice.
+ * retryable failure; the core retries the same batch, which is not summed again, and what the
+ * receiver already accepted (metrics, when only the logs failed) is not sent twice. Metrics not
+ * accepted yet ({@link UnsentMetrics}) are sent again with the next export.
  */
 @Component(configurationPid = OtlpSink.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {FlowSink.class, StatusContributor.class})
@@ -104,16 +108,17 @@ public final class OtlpSink implements FlowSink, StatusContributor {
     private final Exporters settings;
     private final MetricExporter metricExporter;
     private final LogRecordExporter logExporter;
-    private final MetricMapper metricMapper = new MetricMapper();
+    private final IntervalAccumulator intervals = new IntervalAccumulator(new MetricMapper());
+    private final UnsentMetrics unsent = new UnsentMetrics();
     private final LogMapper logMapper = new LogMapper();
     private final ExecutorService executor;
     private final AtomicLong batchesExported = new AtomicLong();
+    private final AtomicLong intervalsExported = new AtomicLong();
     private final AtomicLong metricPoints = new AtomicLong();
     private final AtomicLong logRecords = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    /** Sequence of the last batch whose metrics / logs were accepted; sink thread and exporter callbacks. */
-    private volatile long metricsDoneFor = -1;
-    private volatile long logsDoneFor = -1;
+    /** The last batch whose logs were accepted; sink thread and exporter callbacks. */
+    private volatile BatchId logsDoneFor;
     private volatile Condition condition = new Condition(Health.OK, "", Instant.now());
 
     /**
@@ -135,12 +140,17 @@ public final class OtlpSink implements FlowSink, StatusContributor {
                 : "", settings.protocol(), settings.safeEndpoint(), settings.headers().size());
     }
 
-    /** Stops the sink's thread, then the exporters. */
+    /**
+     * Stops the sink's thread, exports what is left (the open interval, counted as incomplete, and
+     * intervals not accepted yet; best effort, once), then stops the exporters.
+     */
     @Deactivate
     void deactivate() {
         executor.shutdown();
         try {
-            if (!executor.awaitTermination(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            if (executor.awaitTermination(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                flush();
+            } else {
                 executor.shutdownNow();
             }
         } catch (InterruptedException e) {
@@ -152,6 +162,23 @@ public final class OtlpSink implements FlowSink, StatusContributor {
             logExporter.shutdown().join(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
         }
         LOG.info("OTLP sink to {} stopped", settings.safeEndpoint());
+    }
+
+    /** Runs once the sink's thread has stopped. */
+    private void flush() {
+        intervals.drain().forEach(unsent::add);
+        UnsentMetrics.Snapshot rest = unsent.snapshot();
+        if (rest.metrics().isEmpty()) {
+            return;
+        }
+        CompletableResultCode code = metricExporter.export(rest.metrics()).join(SHUTDOWN_WAIT_SECONDS,
+                TimeUnit.SECONDS);
+        if (code.isSuccess()) {
+            accepted(rest);
+        } else {
+            LOG.warn("OTLP sink to {} stops with the metrics of {} intervals not exported", settings.safeEndpoint(),
+                    rest.intervals().size());
+        }
     }
 
     @Override
@@ -191,25 +218,27 @@ public final class OtlpSink implements FlowSink, StatusContributor {
         if (batch == null) {
             return CompletableFuture.completedFuture(SinkResult.reject("no batch"));
         }
+        intervals.add(batch).forEach(unsent::add);
         CompletableFuture<Boolean> metricsDone = CompletableFuture.completedFuture(true);
-        if (metricsDoneFor != batch.sequence()) {
-            List<MetricData> metrics = metricMapper.map(batch);
-            if (!metrics.isEmpty()) {
-                metricsDone = send(metricExporter.export(metrics), () -> {
-                    metricsDoneFor = batch.sequence();
-                    metricPoints.addAndGet(metrics.stream().mapToLong(m -> m.getData().getPoints().size()).sum());
-                });
-            }
+        UnsentMetrics.Snapshot metrics = unsent.snapshot();
+        if (!metrics.metrics().isEmpty()) {
+            metricsDone = send(metricExporter.export(metrics.metrics()), () -> accepted(metrics));
         }
         CompletableFuture<Boolean> logsDone = CompletableFuture.completedFuture(true);
-        if (logExporter != null && logsDoneFor != batch.sequence() && !batch.flows().isEmpty()) {
+        if (logExporter != null && !BatchId.of(batch).equals(logsDoneFor) && !batch.flows().isEmpty()) {
             List<LogRecordData> logs = logMapper.map(batch);
             logsDone = send(logExporter.export(logs), () -> {
-                logsDoneFor = batch.sequence();
+                logsDoneFor = BatchId.of(batch);
                 logRecords.addAndGet(logs.size());
             });
         }
         return metricsDone.thenCombine(logsDone, (m, l) -> m && l ? succeeded() : failed(batch));
+    }
+
+    private void accepted(UnsentMetrics.Snapshot metrics) {
+        unsent.acknowledge(metrics);
+        intervalsExported.addAndGet(metrics.intervals().size());
+        metricPoints.addAndGet(metrics.points());
     }
 
     private static CompletableFuture<Boolean> send(CompletableResultCode code, Runnable onSuccess) {
@@ -248,14 +277,20 @@ public final class OtlpSink implements FlowSink, StatusContributor {
     }
 
     /**
-     * @return one status: counters {@code batches_exported}, {@code metric_points}, {@code log_records},
-     *         {@code export_failures}; attributes {@code protocol}, {@code endpoint} (without credentials)
+     * @return one status: counters {@code batches_exported}, {@code intervals_exported},
+     *         {@code intervals_incomplete} (closed before their last batch arrived),
+     *         {@code intervals_dropped} (not accepted and pushed out by newer ones),
+     *         {@code metric_points}, {@code log_records}, {@code export_failures}; attributes
+     *         {@code protocol}, {@code endpoint} (without credentials)
      */
     @Override
     public List<ComponentStatus> status() {
         Condition c = condition;
         Map<String, Long> counters = new LinkedHashMap<>();
         counters.put("batches_exported", batchesExported.get());
+        counters.put("intervals_exported", intervalsExported.get());
+        counters.put("intervals_incomplete", intervals.incomplete());
+        counters.put("intervals_dropped", unsent.dropped());
         counters.put("metric_points", metricPoints.get());
         counters.put("log_records", logRecords.get());
         counters.put("export_failures", failures.get());

@@ -42,8 +42,19 @@ final class Batches {
                 Map.of("NOERROR", 2L), 900, 300, 500);
     }
 
-    /** @return a batch of these flows and DNS statistics, 10 s long */
+    /** @return a batch of these flows and DNS statistics, a whole 10 s interval ending 10 s per sequence later */
     static FlowBatch batch(long sequence, List<Flow> flows, List<DnsStats> dns) {
         return new FlowBatch(sequence, "host-a", TIME.plusSeconds(10 * sequence), Duration.ofSeconds(10), flows, dns);
+    }
+
+    /**
+     * @param sequence the batch's sequence
+     * @param interval which 10 s interval (its end is {@code TIME + 10 s * interval})
+     * @param last     whether it is the interval's last batch
+     * @return a batch of host-a that is part of that interval
+     */
+    static FlowBatch part(long sequence, long interval, List<Flow> flows, List<DnsStats> dns, boolean last) {
+        return new FlowBatch(sequence, "host-a", TIME.plusSeconds(10 * interval), Duration.ofSeconds(10), flows, dns,
+                last);
     }
 }

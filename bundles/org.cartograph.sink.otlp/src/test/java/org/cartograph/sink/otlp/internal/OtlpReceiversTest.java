@@ -10,12 +10,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.cartograph.flow.FlowBatch;
 import org.cartograph.sink.SinkResult;
 import org.cartograph.status.Health;
 import org.junit.jupiter.api.AfterAll;
@@ -38,9 +41,11 @@ import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 
 /**
  * Real OTLP receivers on 127.0.0.1: a gRPC server built from the official opentelemetry-proto
@@ -52,6 +57,7 @@ class OtlpReceiversTest {
     private static final List<ExportMetricsServiceRequest> METRICS = new CopyOnWriteArrayList<>();
     private static final List<ExportLogsServiceRequest> LOGS = new CopyOnWriteArrayList<>();
     private static final AtomicInteger LOG_FAILURES_LEFT = new AtomicInteger();
+    private static final AtomicInteger METRIC_FAILURES_LEFT = new AtomicInteger();
     private static HttpServer http;
     private static Server grpc;
 
@@ -59,7 +65,12 @@ class OtlpReceiversTest {
     static void start() throws IOException {
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.createContext("/v1/metrics", ex -> {
-            METRICS.add(ExportMetricsServiceRequest.parseFrom(body(ex)));
+            ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(body(ex));
+            if (METRIC_FAILURES_LEFT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                reply(ex, 503, new byte[0]);
+                return;
+            }
+            METRICS.add(request);
             reply(ex, 200, ExportMetricsServiceResponse.getDefaultInstance().toByteArray());
         });
         http.createContext("/v1/logs", ex -> {
@@ -108,6 +119,7 @@ class OtlpReceiversTest {
         METRICS.clear();
         LOGS.clear();
         LOG_FAILURES_LEFT.set(0);
+        METRIC_FAILURES_LEFT.set(0);
     }
 
     @Test
@@ -191,6 +203,94 @@ class OtlpReceiversTest {
     }
 
     @Test
+    void anIntervalInThreePartsReachesTheReceiverOnceAsOnePointPerSeriesWithSummedValues() throws Exception {
+        OtlpSink sink = new OtlpSink(TestConfig.of("grpc", "http://127.0.0.1:" + grpc.getPort(), true));
+        try {
+            deliver(sink, Batches.part(1, 1, List.of(Batches.flow(40000, "10.0.0.2", "db", 100, 1000, 250,
+                    Map.of())), List.of(), false));
+            deliver(sink, Batches.part(2, 1, List.of(Batches.flow(40001, "10.0.0.2", "db", 200, 2000, 3000,
+                    Map.of(111, 2L)), Batches.flow(40002, "10.0.0.3", null, 5, 5, 0, Map.of())), List.of(), false));
+            assertEquals(0, METRICS.size(), "nothing before the last part");
+            deliver(sink, Batches.part(3, 1, List.of(Batches.flow(40003, "10.0.0.2", "db", 400, 4000, 500, Map.of())),
+                    List.of(Batches.dns("example.com")), true));
+            assertEquals(1, METRICS.size());
+            assertEquals(3, LOGS.size(), "log records go out with each part");
+            ExportMetricsServiceRequest request = METRICS.getFirst();
+            assertOnePointPerSeries(request);
+            List<NumberDataPoint> tx = metric(request, "cartograph.network.io").getSum().getDataPointsList().stream()
+                    .filter(p -> "transmit".equals(attributes(p.getAttributesList()).get("network.io.direction")
+                            .getStringValue())).toList();
+            Map<String, Long> txByDestination = new HashMap<>();
+            tx.forEach(p -> txByDestination.put(attributes(p.getAttributesList()).get("destination.address")
+                    .getStringValue(), p.getAsInt()));
+            assertEquals(Map.of("10.0.0.2", 700L, "10.0.0.3", 5L), txByDestination);
+            NumberDataPoint p = tx.getFirst();
+            long end = Batches.TIME.plusSeconds(10).toEpochMilli() * 1_000_000L;
+            assertEquals(end, p.getTimeUnixNano());
+            assertEquals(end - 10_000_000_000L, p.getStartTimeUnixNano());
+            assertEquals(3, metric(request, "cartograph.tcp.rtt").getHistogram().getDataPoints(0).getCount());
+            assertEquals(2, metric(request, "cartograph.tcp.connection.failures").getSum().getDataPoints(0)
+                    .getAsInt());
+            assertEquals(3, metric(request, "cartograph.dns.queries").getSum().getDataPoints(0).getAsInt());
+
+            deliver(sink, Batches.part(4, 2, List.of(Batches.flow(40000, "10.0.0.2", "db", 9, 9, 0, Map.of())),
+                    List.of(), false));
+            deliver(sink, Batches.part(6, 3, List.of(Batches.flow(40000, "10.0.0.2", "db", 11, 11, 0, Map.of())),
+                    List.of(), true));
+            assertEquals(2, METRICS.size(), "the interrupted interval goes out with the next whole one");
+            List<Long> windows = METRICS.get(1).getResourceMetricsList().stream()
+                    .flatMap(rm -> rm.getScopeMetricsList().stream()).flatMap(sm -> sm.getMetricsList().stream())
+                    .filter(m -> m.getName().equals("cartograph.network.io"))
+                    .flatMap(m -> m.getSum().getDataPointsList().stream()).map(NumberDataPoint::getTimeUnixNano)
+                    .distinct().sorted().toList();
+            assertEquals(List.of(end + 10_000_000_000L, end + 20_000_000_000L), windows);
+            Map<String, Long> counters = sink.status().getFirst().counters();
+            assertEquals(3L, counters.get("intervals_exported"));
+            assertEquals(1L, counters.get("intervals_incomplete"));
+        } finally {
+            sink.deactivate();
+        }
+    }
+
+    @Test
+    void aLastPartRetriedAfterAFailedExportIsNotSummedTwice() throws Exception {
+        METRIC_FAILURES_LEFT.set(1);
+        OtlpSink sink = new OtlpSink(TestConfig.of("http/protobuf", "http://127.0.0.1:" + http.getAddress().getPort(),
+                false));
+        try {
+            deliver(sink, Batches.part(1, 1, List.of(Batches.flow(40000, "10.0.0.2", "db", 100, 1, 0, Map.of())),
+                    List.of(), false));
+            var last = Batches.part(2, 1, List.of(Batches.flow(40001, "10.0.0.2", "db", 20, 1, 0, Map.of())),
+                    List.of(), true);
+            SinkResult first = sink.deliver(last).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertEquals(SinkResult.Outcome.RETRYABLE_FAILURE, first.outcome());
+            deliver(sink, last);
+            assertEquals(1, METRICS.size());
+            NumberDataPoint tx = metric(METRICS.getFirst(), "cartograph.network.io").getSum().getDataPointsList()
+                    .stream().filter(p -> "transmit".equals(attributes(p.getAttributesList())
+                            .get("network.io.direction").getStringValue())).findFirst().orElseThrow();
+            assertEquals(120, tx.getAsInt());
+            assertEquals(1L, sink.status().getFirst().counters().get("intervals_exported"));
+        } finally {
+            sink.deactivate();
+        }
+    }
+
+    @Test
+    void anOpenIntervalIsExportedWhenTheSinkStops() throws Exception {
+        OtlpSink sink = new OtlpSink(TestConfig.of("grpc", "http://127.0.0.1:" + grpc.getPort(), false));
+        deliver(sink, Batches.part(1, 1, List.of(Batches.flow(40000, "10.0.0.2", "db", 100, 1, 0, Map.of())),
+                List.of(), false));
+        assertEquals(0, METRICS.size());
+        sink.deactivate();
+        assertEquals(1, METRICS.size());
+        assertEquals(100, metric(METRICS.getFirst(), "cartograph.network.io").getSum().getDataPointsList().stream()
+                .filter(p -> "transmit".equals(attributes(p.getAttributesList()).get("network.io.direction")
+                        .getStringValue())).findFirst().orElseThrow().getAsInt());
+        assertEquals(1L, sink.status().getFirst().counters().get("intervals_incomplete"));
+    }
+
+    @Test
     void anUnreachableReceiverIsARetryableFailureOverBothProtocols() throws Exception {
         int closed;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -208,6 +308,31 @@ class OtlpReceiversTest {
                 sink.deactivate();
             }
         }
+    }
+
+    private static void deliver(OtlpSink sink, FlowBatch batch) throws Exception {
+        SinkResult r = sink.deliver(batch).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertEquals(SinkResult.Outcome.SUCCESS, r.outcome(), r.message());
+    }
+
+    /** Each series (resource, metric, point attributes) has exactly one point in the request. */
+    private static void assertOnePointPerSeries(ExportMetricsServiceRequest request) {
+        Set<List<Object>> series = new HashSet<>();
+        for (ResourceMetrics rm : request.getResourceMetricsList()) {
+            rm.getScopeMetricsList().stream().flatMap(sm -> sm.getMetricsList().stream()).forEach(m -> {
+                List<List<KeyValue>> points = switch (m.getDataCase()) {
+                    case SUM -> m.getSum().getDataPointsList().stream().map(NumberDataPoint::getAttributesList).toList();
+                    case HISTOGRAM -> m.getHistogram().getDataPointsList().stream()
+                            .map(HistogramDataPoint::getAttributesList).toList();
+                    case SUMMARY -> m.getSummary().getDataPointsList().stream()
+                            .map(SummaryDataPoint::getAttributesList).toList();
+                    default -> throw new AssertionError("unexpected " + m.getDataCase());
+                };
+                points.forEach(a -> assertTrue(series.add(List.of(rm.getResource(), m.getName(), attributes(a))),
+                        "two points for " + m.getName() + " " + a));
+            });
+        }
+        assertTrue(series.size() > 10, "series: " + series.size());
     }
 
     private static Metric metric(ExportMetricsServiceRequest request, String name) {
