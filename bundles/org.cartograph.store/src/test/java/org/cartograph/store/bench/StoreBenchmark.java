@@ -55,7 +55,7 @@ public class StoreBenchmark {
         @Param({"duckdb", "store"})
         public String checkpoints;
         /** Rows per batch: the {@value #ROWS} rows of an invocation come in batches of this many. */
-        @Param({"10000", "2000"})
+        @Param({"10000", "5000", "2000"})
         public int batchRows;
         StoreBenchmarkAccess store;
         Path dir;
