@@ -14,7 +14,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Max flows per batch", min = "1",
             description = "An interval with more flows is published as several batches of at most this many, so that memory stays bounded however many connections the host has (cartograph.max_flows_per_batch).")
-    int max_flows_per_batch() default 10000;
+    int max_flows_per_batch() default 5000;
 
     @AttributeDefinition(name = "Host name", description = "Name put on batches; empty: the machine's host name.")
     String host_name() default "";

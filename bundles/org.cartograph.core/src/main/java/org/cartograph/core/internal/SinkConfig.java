@@ -14,7 +14,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Queue capacity (flows)", min = "1",
             description = "Flows kept per sink, summed over its queued batches; beyond it the oldest batches are dropped and counted (after waiting for room, see below). Bounds the memory a slow or failing sink holds.")
-    int queue_max_flows() default 40000;
+    int queue_max_flows() default 20000;
 
     @AttributeDefinition(name = "Max publisher wait (milliseconds)", min = "0",
             description = "How long the pipeline waits for room in a full queue whose sink is attached and healthy before dropping its oldest batches; 0 never waits.")
