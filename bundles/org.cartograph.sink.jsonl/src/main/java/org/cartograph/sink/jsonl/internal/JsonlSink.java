@@ -3,7 +3,6 @@ package org.cartograph.sink.jsonl.internal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +20,7 @@ import org.cartograph.sink.FlowSink;
 import org.cartograph.sink.SinkResult;
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
+import org.cartograph.status.HealthState;
 import org.cartograph.status.StatusContributor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -83,10 +83,6 @@ public final class JsonlSink implements FlowSink, EventListener, StatusContribut
         int max_files() default 5;
     }
 
-    /** Health, message and when the health last changed; replaced as a whole. */
-    private record Condition(Health health, String message, Instant since) {
-    }
-
     private final LineOutput output;
     private final BatchEncoder encoder = new BatchEncoder();
     private final ExecutorService executor;
@@ -95,8 +91,8 @@ public final class JsonlSink implements FlowSink, EventListener, StatusContribut
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong eventsWritten = new AtomicLong();
     private final AtomicLong eventsDropped = new AtomicLong();
-    /** Written on the sink's thread, read from any thread. */
-    private volatile Condition condition = new Condition(Health.OK, "", Instant.now());
+    /** Set on the sink's thread, read from any thread. */
+    private final HealthState state = new HealthState(Health.OK, "");
 
     /**
      * @param config the sink's configuration
@@ -197,12 +193,10 @@ public final class JsonlSink implements FlowSink, EventListener, StatusContribut
      */
     @Override
     public List<ComponentStatus> status() {
-        Condition c = condition;
         Map<String, Long> counters = Map.of("lines_written", linesWritten.get(), "batches_written",
                 batchesWritten.get(), "events_written", eventsWritten.get(), "events_dropped", eventsDropped.get(),
                 "rotations", output.rotations(), "errors", errors.get());
-        return List.of(new ComponentStatus(COMPONENT, c.health(), c.message(), counters,
-                Map.of("path", output.location()), c.since()));
+        return List.of(state.status(COMPONENT, counters, Map.of("path", output.location())));
     }
 
     /** Runs on the sink's thread. */
@@ -257,9 +251,8 @@ public final class JsonlSink implements FlowSink, EventListener, StatusContribut
     }
 
     private void succeeded() {
-        if (condition.health() != Health.OK) {
+        if (state.set(Health.OK, "")) {
             LOG.info("JSON Lines sink writes to {} again", output.location());
-            condition = new Condition(Health.OK, "", Instant.now());
         }
     }
 
@@ -269,16 +262,14 @@ public final class JsonlSink implements FlowSink, EventListener, StatusContribut
 
     private void failed(String why, RuntimeException bug, String consequence) {
         errors.incrementAndGet();
-        Condition before = condition;
+        boolean changed = state.set(Health.DEGRADED, why);
         if (bug != null) {
             LOG.warn("{}", why, bug);
-        } else if (before.health() == Health.OK) {
+        } else if (changed) {
             LOG.warn("{}; {}", why, consequence);
         } else {
             LOG.debug("{}", why);
         }
-        Instant since = before.health() == Health.DEGRADED ? before.since() : Instant.now();
-        condition = new Condition(Health.DEGRADED, why, since);
     }
 
     private static String describe(Exception e) {

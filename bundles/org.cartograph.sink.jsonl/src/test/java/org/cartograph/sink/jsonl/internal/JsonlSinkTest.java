@@ -105,12 +105,22 @@ class JsonlSinkTest {
         assertEquals(failed.message(), degraded.message());
         assertEquals(1L, degraded.counters().get("errors"));
 
+        SinkResult again = await(sink.deliver(Batches.batch(4, List.of(Batches.flow(2)), List.of())));
+        ComponentStatus stillDegraded = sink.status().get(0);
+        assertEquals(Health.DEGRADED, stillDegraded.health());
+        assertEquals(again.message(), stillDegraded.message(), "the message follows the last failure");
+        assertEquals(degraded.since(), stillDegraded.since(), "the same health keeps its since");
+        assertEquals(2L, stillDegraded.counters().get("errors"));
+
         Files.delete(blocker);
         SinkResult retried = await(sink.deliver(batch));
 
         assertEquals(Outcome.SUCCESS, retried.outcome());
         assertEquals(List.of(3L), read(file).stream().map(l -> l.get("batch").asLong()).toList());
-        assertEquals(Health.OK, sink.status().get(0).health());
+        ComponentStatus healed = sink.status().get(0);
+        assertEquals(Health.OK, healed.health());
+        assertEquals("", healed.message());
+        assertFalse(healed.since().isBefore(degraded.since()), "a new health starts a new since");
     }
 
     @Test

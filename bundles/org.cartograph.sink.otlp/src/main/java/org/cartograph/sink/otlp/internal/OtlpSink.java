@@ -1,6 +1,5 @@
 package org.cartograph.sink.otlp.internal;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import org.cartograph.sink.FlowSink;
 import org.cartograph.sink.SinkResult;
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
+import org.cartograph.status.HealthState;
 import org.cartograph.status.StatusContributor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -101,10 +101,6 @@ public final class OtlpSink implements FlowSink, StatusContributor {
         boolean export_logs() default false;
     }
 
-    /** Health, message and when the health last changed; replaced as a whole. */
-    private record Condition(Health health, String message, Instant since) {
-    }
-
     private final Exporters settings;
     private final MetricExporter metricExporter;
     private final LogRecordExporter logExporter;
@@ -119,7 +115,8 @@ public final class OtlpSink implements FlowSink, StatusContributor {
     private final AtomicLong failures = new AtomicLong();
     /** The last batch whose logs were accepted; sink thread and exporter callbacks. */
     private volatile BatchId logsDoneFor;
-    private volatile Condition condition = new Condition(Health.OK, "", Instant.now());
+    /** Set by exporter callbacks, read from any thread. */
+    private final HealthState state = new HealthState(Health.OK, "");
 
     /**
      * @param config the sink's configuration
@@ -254,9 +251,8 @@ public final class OtlpSink implements FlowSink, StatusContributor {
 
     private SinkResult succeeded() {
         batchesExported.incrementAndGet();
-        if (condition.health() != Health.OK) {
+        if (state.set(Health.OK, "")) {
             LOG.info("OTLP sink exports to {} again", settings.safeEndpoint());
-            condition = new Condition(Health.OK, "", Instant.now());
         }
         return SinkResult.success();
     }
@@ -265,14 +261,11 @@ public final class OtlpSink implements FlowSink, StatusContributor {
         failures.incrementAndGet();
         String why = "OTLP export of batch " + batch.sequence() + " to " + settings.safeEndpoint() + " over "
                 + settings.protocol() + " failed or timed out";
-        Condition before = condition;
-        if (before.health() == Health.OK) {
+        if (state.set(Health.DEGRADED, why)) {
             LOG.warn("{}; the batch will be retried", why);
         } else {
             LOG.debug("{}", why);
         }
-        condition = new Condition(Health.DEGRADED, why,
-                before.health() == Health.DEGRADED ? before.since() : Instant.now());
         return SinkResult.retry(why);
     }
 
@@ -285,7 +278,6 @@ public final class OtlpSink implements FlowSink, StatusContributor {
      */
     @Override
     public List<ComponentStatus> status() {
-        Condition c = condition;
         Map<String, Long> counters = new LinkedHashMap<>();
         counters.put("batches_exported", batchesExported.get());
         counters.put("intervals_exported", intervalsExported.get());
@@ -294,8 +286,7 @@ public final class OtlpSink implements FlowSink, StatusContributor {
         counters.put("metric_points", metricPoints.get());
         counters.put("log_records", logRecords.get());
         counters.put("export_failures", failures.get());
-        return List.of(new ComponentStatus(COMPONENT, c.health(), c.message(), counters,
-                Map.of("protocol", settings.protocol(), "endpoint", settings.safeEndpoint(),
-                        "logs", String.valueOf(logExporter != null)), c.since()));
+        return List.of(state.status(COMPONENT, counters, Map.of("protocol", settings.protocol(), "endpoint",
+                settings.safeEndpoint(), "logs", String.valueOf(logExporter != null))));
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.cartograph.flow.FlowBatch;
 import org.cartograph.sink.SinkResult;
+import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -196,7 +197,9 @@ class OtlpReceiversTest {
             assertEquals(SinkResult.Outcome.SUCCESS, second.outcome(), second.message());
             assertEquals(1, METRICS.size(), "metrics were accepted the first time: not sent again");
             assertEquals(1, LOGS.size());
-            assertEquals(Health.OK, sink.status().getFirst().health());
+            ComponentStatus healed = sink.status().getFirst();
+            assertEquals(Health.OK, healed.health());
+            assertEquals("", healed.message());
         } finally {
             sink.deactivate();
         }
@@ -303,7 +306,17 @@ class OtlpReceiversTest {
                         Map.of())), List.of())).toCompletableFuture().get(20, TimeUnit.SECONDS);
                 assertEquals(SinkResult.Outcome.RETRYABLE_FAILURE, r.outcome(), protocol);
                 assertTrue(r.message().contains("127.0.0.1:" + closed), r.message());
-                assertEquals(1L, sink.status().getFirst().counters().get("export_failures"));
+                ComponentStatus degraded = sink.status().getFirst();
+                assertEquals(Health.DEGRADED, degraded.health(), protocol);
+                assertEquals(r.message(), degraded.message(), protocol);
+                assertEquals(1L, degraded.counters().get("export_failures"));
+
+                SinkResult again = sink.deliver(Batches.batch(2, List.of(Batches.flow(40000, "10.0.0.2", "db", 1, 1,
+                        0, Map.of())), List.of())).toCompletableFuture().get(20, TimeUnit.SECONDS);
+                ComponentStatus still = sink.status().getFirst();
+                assertEquals(again.message(), still.message(), "the message follows the last failure");
+                assertEquals(degraded.since(), still.since(), "the same health keeps its since");
+                assertEquals(2L, still.counters().get("export_failures"));
             } finally {
                 sink.deactivate();
             }

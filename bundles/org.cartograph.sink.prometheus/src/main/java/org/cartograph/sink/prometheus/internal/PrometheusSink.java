@@ -1,6 +1,5 @@
 package org.cartograph.sink.prometheus.internal;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import org.cartograph.sink.FlowSink;
 import org.cartograph.sink.SinkResult;
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
+import org.cartograph.status.HealthState;
 import org.cartograph.status.StatusContributor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -106,10 +106,6 @@ public final class PrometheusSink implements FlowSink, EventListener, StatusCont
         boolean dns_domain_label() default false;
     }
 
-    /** Health, message and when the health last changed; replaced as a whole. */
-    private record Condition(Health health, String message, Instant since) {
-    }
-
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final FlowMetrics flows;
     private final DnsMetrics dns;
@@ -124,7 +120,10 @@ public final class PrometheusSink implements FlowSink, EventListener, StatusCont
     private final ExecutorService executor;
     /** Counters written on the sink's thread, read by {@link #status()} and scrapes. */
     private volatile long[] counters = new long[7];
-    private volatile Condition condition = new Condition(Health.OK, "", Instant.now());
+    /** Records overflowed in the batches of the interval so far; the sink's thread only. */
+    private long intervalOverflow;
+    /** Set on the sink's thread, read from any thread. */
+    private final HealthState state = new HealthState(Health.OK, "");
 
     /**
      * @param config the sink's configuration
@@ -252,23 +251,24 @@ public final class PrometheusSink implements FlowSink, EventListener, StatusCont
         counters = new long[] {before[0] + 1, before[1] + nFlows, before[2] + nDns, flows.limiter().active(),
             dns.limiter().active(), flows.limiter().overflow() + dns.limiter().overflow(),
             flows.limiter().expired() + dns.limiter().expired()};
-        updateCondition(flowOverflow + dnsOverflow);
+        intervalOverflow += flowOverflow + dnsOverflow;
+        if (batch.lastOfInterval()) {
+            updateHealth(intervalOverflow);
+            intervalOverflow = 0;
+        }
         return SinkResult.success();
     }
 
-    private void updateCondition(long overflowed) {
-        Condition before = condition;
+    /** Judged once per interval: its batches may overflow in some parts and not in others. */
+    private void updateHealth(long overflowed) {
         if (overflowed > 0) {
             String why = "series limit " + limit + " reached: " + overflowed
-                    + " records of the last batch counted under label value 'other'";
-            if (before.health() == Health.OK) {
+                    + " records of the last interval counted under label value 'other'";
+            if (state.set(Health.DEGRADED, why)) {
                 LOG.warn("{}; raise series.limit or choose fewer labels", why);
             }
-            condition = new Condition(Health.DEGRADED, why,
-                    before.health() == Health.DEGRADED ? before.since() : Instant.now());
-        } else if (before.health() != Health.OK) {
+        } else if (state.set(Health.OK, "")) {
             LOG.info("Prometheus sink back under its series limit");
-            condition = new Condition(Health.OK, "", Instant.now());
         }
     }
 
@@ -306,7 +306,6 @@ public final class PrometheusSink implements FlowSink, EventListener, StatusCont
     @Override
     public List<ComponentStatus> status() {
         long[] c = counters;
-        Condition cond = condition;
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("batches", c[0]);
         m.put("flows", c[1]);
@@ -317,7 +316,6 @@ public final class PrometheusSink implements FlowSink, EventListener, StatusCont
         m.put("series_overflow", c[5]);
         m.put("series_expired", c[6]);
         m.put("events", eventCount.get());
-        return List.of(new ComponentStatus(COMPONENT, cond.health(), cond.message(), m, Map.of("path", "/metrics"),
-                cond.since()));
+        return List.of(state.status(COMPONENT, m, Map.of("path", "/metrics")));
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.cartograph.event.NetworkEvent;
 import org.cartograph.sink.SinkResult;
+import org.cartograph.flow.FlowBatch;
 import org.cartograph.status.ComponentStatus;
 import org.cartograph.status.Health;
 import org.cartograph.status.StatusContributor;
@@ -119,8 +120,35 @@ class PrometheusSinkTest {
         assertTrue(s.message().contains("series limit 2"), s.message());
         assertEquals(2L, s.counters().get("series_overflow"));
 
-        sink.record(Batches.batch(2, List.of(Batches.flow(40000, "10.0.0.2", "a", 1, 0, 0, Map.of())), List.of()));
-        assertEquals(Health.OK, sink.status().getFirst().health(), "a batch within the cap heals");
+        sink.record(Batches.batch(2, List.of(Batches.flow(40004, "10.0.0.6", "e", 1, 0, 0, Map.of())), List.of()));
+        ComponentStatus still = sink.status().getFirst();
+        assertEquals(Health.DEGRADED, still.health());
+        assertTrue(still.message().contains("reached: 1 records"), still.message());
+        assertEquals(s.since(), still.since(), "the same health keeps its since");
+
+        sink.record(Batches.batch(3, List.of(Batches.flow(40000, "10.0.0.2", "a", 1, 0, 0, Map.of())), List.of()));
+        ComponentStatus healed = sink.status().getFirst();
+        assertEquals(Health.OK, healed.health(), "a batch within the cap heals");
+        assertEquals("", healed.message());
+    }
+
+    @Test
+    void healthIsJudgedOncePerIntervalNotPerBatch() {
+        sink = new PrometheusSink(TestConfig.withLimit(2));
+        sink.record(Batches.batch(1, List.of(
+                Batches.flow(40000, "10.0.0.2", "a", 1, 0, 0, Map.of()),
+                Batches.flow(40001, "10.0.0.3", "b", 2, 0, 0, Map.of()),
+                Batches.flow(40002, "10.0.0.4", "c", 4, 0, 0, Map.of())), List.of()));
+        assertEquals(Health.DEGRADED, sink.status().getFirst().health());
+        FlowBatch first = Batches.batch(2, List.of(Batches.flow(40003, "10.0.0.5", "d", 8, 0, 0, Map.of())), List.of());
+        FlowBatch last = Batches.batch(3, List.of(Batches.flow(40000, "10.0.0.2", "a", 1, 0, 0, Map.of())), List.of());
+        sink.record(new FlowBatch(first.sequence(), first.host(), first.time(), first.interval(), first.flows(),
+                first.dns(), false));
+        sink.record(new FlowBatch(last.sequence(), last.host(), first.time(), last.interval(), last.flows(),
+                last.dns(), true));
+        ComponentStatus s = sink.status().getFirst();
+        assertEquals(Health.DEGRADED, s.health(), "the interval overflowed in its first batch, not in its last");
+        assertTrue(s.message().contains("reached: 1 records of the last interval"), s.message());
     }
 
     @Test
