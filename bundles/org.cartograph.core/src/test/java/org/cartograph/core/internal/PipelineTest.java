@@ -1,17 +1,19 @@
 package org.cartograph.core.internal;
 
-import org.cartograph.flow.DnsStats;
-import org.cartograph.capture.DnsMonitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.cartograph.capture.CaptureBackend;
 import org.cartograph.capture.CaptureCapabilities;
@@ -19,9 +21,11 @@ import org.cartograph.capture.CaptureContext;
 import org.cartograph.capture.CaptureException;
 import org.cartograph.capture.CaptureStatus;
 import org.cartograph.capture.ConnectionVisitor;
+import org.cartograph.capture.DnsMonitor;
 import org.cartograph.enrich.FlowTagger;
 import org.cartograph.enrich.TagCollector;
 import org.cartograph.flow.Direction;
+import org.cartograph.flow.DnsStats;
 import org.cartograph.flow.Flow;
 import org.cartograph.flow.FlowBatch;
 import org.cartograph.flow.IpAddress;
@@ -181,6 +185,35 @@ class PipelineTest {
             assertEquals(7L, st.counters().get("flows"));
         } finally {
             small.deactivate();
+        }
+    }
+
+    @Test
+    void statusAnswersWhileAnIntervalWaitsForASink() throws Exception {
+        CountDownLatch publishing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Pipeline waiting = new Pipeline(batch -> {
+            publishing.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, config(1));
+        try {
+            waiting.addBackend(new FakeBackend("ebpf", 100, 40000));
+            Thread interval = Thread.ofPlatform().name("interval").start(waiting::runInterval);
+            assertTrue(publishing.await(10, TimeUnit.SECONDS), "a part reached the publisher during the snapshot");
+            List<ComponentStatus> status = assertTimeoutPreemptively(Duration.ofSeconds(10), waiting::status,
+                    "status must not wait for the interval");
+            assertEquals(1L, status.stream().filter(s -> s.component().equals("capture.ebpf")).findFirst()
+                    .orElseThrow().counters().get("tracked"), "status read while the interval waits");
+            release.countDown();
+            interval.join(Duration.ofSeconds(10));
+            assertFalse(interval.isAlive());
+        } finally {
+            release.countDown();
+            waiting.deactivate();
         }
     }
 
