@@ -7,56 +7,77 @@ import java.util.Arrays;
  * most {@code capacity} of them, and for a short while the ones just answered (so that the same
  * exchange seen again through another namespace's socket is recognised as a duplicate). Primitive
  * arrays with hash chains and two lists in time order, oldest first: waiting (by query time, for
- * timeouts) and answered (by answer time); nothing is allocated after construction. Not thread-safe.
+ * timeouts) and answered (by answer time). The arrays start at {@value #INITIAL_SLOTS} slots and
+ * double when full, up to the capacity, so memory follows the most queries pending at once (the
+ * default capacity of 65,536 preallocated ~4.8 MB); nothing is allocated between two growths. Not
+ * thread-safe.
  */
 final class PendingTable {
 
+    static final int INITIAL_SLOTS = 1024;
     private static final int NONE = -1;
 
     private final int capacity;
-    private final int[] buckets;
-    private final int mask;
-    private final int[] chain;
-    private final int[] older;
-    private final int[] newer;
-    private final long[] clientHigh;
-    private final long[] clientLow;
-    private final long[] serverHigh;
-    private final long[] serverLow;
-    private final int[] portAndId;
-    private final long[] sentNanos;
-    private final String[] domain;
-    private final int[] qtype;
-    private final boolean[] answered;
-    private int free;
+    private int[] buckets;
+    private int mask;
+    private int[] chain;
+    private int[] older;
+    private int[] newer;
+    private long[] clientHigh;
+    private long[] clientLow;
+    private long[] serverHigh;
+    private long[] serverLow;
+    private int[] portAndId;
+    private long[] sentNanos;
+    private String[] domain;
+    private int[] qtype;
+    private boolean[] answered;
+    private int free = NONE;
     /** Heads and tails of the waiting list [0] and the answered list [1]. */
     private final int[] oldest = {NONE, NONE};
     private final int[] newest = {NONE, NONE};
     private int size;
     private int waiting;
 
+    /** @param capacity most slots (waiting and recently answered queries) */
     PendingTable(int capacity) {
-        this.capacity = capacity;
-        int cap = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
+        this.capacity = Math.max(1, capacity);
+        allocate(Math.min(this.capacity, INITIAL_SLOTS));
+    }
+
+    /**
+     * Grows every array to {@code slots}, links the new slots as free and rehashes the slots in
+     * use (found on the two lists); slot numbers do not change.
+     */
+    private void allocate(int slots) {
+        int from = chain == null ? 0 : chain.length;
+        chain = chain == null ? new int[slots] : Arrays.copyOf(chain, slots);
+        older = older == null ? new int[slots] : Arrays.copyOf(older, slots);
+        newer = newer == null ? new int[slots] : Arrays.copyOf(newer, slots);
+        clientHigh = clientHigh == null ? new long[slots] : Arrays.copyOf(clientHigh, slots);
+        clientLow = clientLow == null ? new long[slots] : Arrays.copyOf(clientLow, slots);
+        serverHigh = serverHigh == null ? new long[slots] : Arrays.copyOf(serverHigh, slots);
+        serverLow = serverLow == null ? new long[slots] : Arrays.copyOf(serverLow, slots);
+        portAndId = portAndId == null ? new int[slots] : Arrays.copyOf(portAndId, slots);
+        sentNanos = sentNanos == null ? new long[slots] : Arrays.copyOf(sentNanos, slots);
+        domain = domain == null ? new String[slots] : Arrays.copyOf(domain, slots);
+        qtype = qtype == null ? new int[slots] : Arrays.copyOf(qtype, slots);
+        answered = answered == null ? new boolean[slots] : Arrays.copyOf(answered, slots);
+        for (int i = slots - 1; i >= from; i--) {
+            chain[i] = free;
+            free = i;
+        }
+        int cap = Integer.highestOneBit(Math.max(4, slots) * 2 - 1) << 1;
         buckets = new int[cap];
         Arrays.fill(buckets, NONE);
         mask = cap - 1;
-        chain = new int[capacity];
-        older = new int[capacity];
-        newer = new int[capacity];
-        clientHigh = new long[capacity];
-        clientLow = new long[capacity];
-        serverHigh = new long[capacity];
-        serverLow = new long[capacity];
-        portAndId = new int[capacity];
-        sentNanos = new long[capacity];
-        domain = new String[capacity];
-        qtype = new int[capacity];
-        answered = new boolean[capacity];
-        for (int i = 0; i < capacity; i++) {
-            chain[i] = i + 1 < capacity ? i + 1 : NONE;
+        for (int list = 0; list < 2; list++) {
+            for (int i = oldest[list]; i != NONE; i = newer[i]) {
+                int b = bucket(clientHigh[i], clientLow[i], serverHigh[i], serverLow[i], portAndId[i]);
+                chain[i] = buckets[b];
+                buckets[b] = i;
+            }
         }
-        free = 0;
     }
 
     /** @return the slot of the key, or -1 */
@@ -76,7 +97,10 @@ final class PendingTable {
     /** @return the new slot, or -1 when full */
     int insert(long ch, long cl, long sh, long sl, int clientPort, int id, long nanos, String name, int type) {
         if (free == NONE) {
-            return NONE;
+            if (chain.length >= capacity) {
+                return NONE;
+            }
+            allocate((int) Math.min(capacity, 2L * chain.length));
         }
         int i = free;
         free = chain[i];
@@ -183,6 +207,11 @@ final class PendingTable {
 
     int capacity() {
         return capacity;
+    }
+
+    /** @return slots allocated now (grows with use, at most the capacity) */
+    int allocated() {
+        return chain.length;
     }
 
     long sentNanos(int i) {
