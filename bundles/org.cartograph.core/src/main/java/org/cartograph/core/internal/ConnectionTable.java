@@ -8,7 +8,13 @@ import org.cartograph.capture.ConnectionView;
  * The storage behind {@link DeltaEngine}: dense entries of {@link #STRIDE} longs, in chunks of
  * {@value #CHUNK_ENTRIES} entries allocated as the table fills, and an open-addressing index of
  * entry ids that grows by doubling at a load of 3/4. Memory follows the connections held: an
- * empty table is a 4 KiB index; a filled one costs 96 bytes per entry plus 5 to 11 bytes of index.
+ * empty table is a 4 KiB index; a filled one costs 64 bytes per entry plus 5 to 11 bytes of index.
+ *
+ * <p>An entry holds a 128-bit fingerprint of the key (addresses, ports, protocol, network namespace
+ * and socket cookie: two 64-bit hashes with seeds drawn per table, so tuples cannot be crafted to
+ * collide) and the protocol and ports themselves, not the 56 bytes of the key: two different keys
+ * are taken for one only if both hashes and the ports agree (for 10^6 live keys, a chance of about
+ * 10^-27). The first hash also places the entry in the index.
  *
  * <p>An index slot is an {@code int}: 0 when empty, else a 7-bit hash tag above the entry id + 1,
  * so a probe rarely reads an entry that does not match. Removal shifts the probe run back (no
@@ -18,16 +24,15 @@ import org.cartograph.capture.ConnectionView;
  */
 final class ConnectionTable {
 
-    /** Longs per entry: the key (0..6, {@link #META} shared with the engine's flags) and five counters. */
-    static final int STRIDE = 12;
-    static final int LHI = 0;
-    static final int LLO = 1;
-    static final int RHI = 2;
-    static final int RLO = 3;
+    /** Longs per entry: the fingerprint (0, 1), {@link #META} (shared with the engine's flags), five counters. */
+    static final int STRIDE = 8;
+    /** The first hash of the key; the free list's link while the entry is free. */
+    static final int HASH1 = 0;
+    static final int HASH2 = 1;
     /** Protocol (bits 32..33) and ports (bits 0..31), then {@link #USED}, then the engine's bits. */
-    static final int META = 4;
-    static final int NETNS = 5;
-    static final int COOKIE = 6;
+    static final int META = 2;
+    /** The first of the engine's five counters. */
+    static final int COUNTERS = 3;
     /** The bits of {@link #META} that belong to the key. */
     static final long KEY_MASK = (1L << 34) - 1;
     /** Set in {@link #META} while the entry holds a connection. */
@@ -56,6 +61,8 @@ final class ConnectionTable {
     /** Index slot of the last {@link #find}: the entry found or the empty slot it would go to. */
     private int lastSlot;
     private long lastHash;
+    private long lastHash2;
+    private final KeyFingerprint fingerprint = new KeyFingerprint();
 
     /** @param maxEntries entries held at once, at most 2^24 */
     ConnectionTable(int maxEntries) {
@@ -126,14 +133,10 @@ final class ConnectionTable {
      * @return the entry id, or -1 if absent
      */
     int find(ConnectionView c, long meta) {
-        long a = c.localAddressHigh();
-        long lo = c.localAddressLow();
-        long r1 = c.remoteAddressHigh();
-        long r2 = c.remoteAddressLow();
-        long ns = c.netns();
-        long ck = c.cookie();
-        long h = hash(a, lo, r1, r2, meta, ns, ck);
+        long h = fingerprint.hash(c, meta);
+        long h2 = fingerprint.second();
         lastHash = h;
+        lastHash2 = h2;
         int want = tag(h);
         int[] idx = index;
         int m = mask;
@@ -148,8 +151,7 @@ final class ConnectionTable {
                 int id = (ref & REF_MASK) - 1;
                 long[] s = chunks[id >>> CHUNK_SHIFT];
                 int b = (id & CHUNK_MASK) * STRIDE;
-                if (s[b + LLO] == lo && s[b + RLO] == r2 && (s[b + META] & KEY_MASK) == meta && s[b + COOKIE] == ck
-                        && s[b + LHI] == a && s[b + RHI] == r1 && s[b + NETNS] == ns) {
+                if (s[b + HASH1] == h && s[b + HASH2] == h2 && (s[b + META] & KEY_MASK) == meta) {
                     lastSlot = i;
                     return id;
                 }
@@ -162,10 +164,10 @@ final class ConnectionTable {
      * Adds the connection the last {@link #find} missed, growing the index first if it is at
      * its load limit.
      *
-     * @return the new entry's id, with its key and {@link #USED} set and its other fields zero,
+     * @return the new entry's id, with its fingerprint, ports and {@link #USED} set and its counters zero,
      *         or -1 if the table holds {@code maxEntries} already
      */
-    int insertMissing(ConnectionView c, long meta) {
+    int insertMissing(long meta) {
         if (size >= maxEntries) {
             return -1;
         }
@@ -176,13 +178,9 @@ final class ConnectionTable {
         int id = allocate();
         long[] s = chunks[id >>> CHUNK_SHIFT];
         int b = (id & CHUNK_MASK) * STRIDE;
-        s[b + LHI] = c.localAddressHigh();
-        s[b + LLO] = c.localAddressLow();
-        s[b + RHI] = c.remoteAddressHigh();
-        s[b + RLO] = c.remoteAddressLow();
+        s[b + HASH1] = lastHash;
+        s[b + HASH2] = lastHash2;
         s[b + META] = meta | USED;
-        s[b + NETNS] = c.netns();
-        s[b + COOKIE] = c.cookie();
         index[lastSlot] = tag(lastHash) | (id + 1);
         size++;
         return id;
@@ -240,7 +238,7 @@ final class ConnectionTable {
     private int allocate() {
         int id = freeHead;
         if (id >= 0) {
-            freeHead = (int) chunks[id >>> CHUNK_SHIFT][(id & CHUNK_MASK) * STRIDE + LHI];
+            freeHead = (int) chunks[id >>> CHUNK_SHIFT][(id & CHUNK_MASK) * STRIDE + HASH1];
             return id;
         }
         id = highWater++;
@@ -250,12 +248,12 @@ final class ConnectionTable {
         return id;
     }
 
-    /** Clears the entry and pushes its id on the free list (the list's link lives in {@link #LHI}). */
+    /** Clears the entry and pushes its id on the free list (the list's link lives in {@link #HASH1}). */
     private void release(int id) {
         long[] s = chunks[id >>> CHUNK_SHIFT];
         int b = (id & CHUNK_MASK) * STRIDE;
         Arrays.fill(s, b, b + STRIDE, 0L);
-        s[b + LHI] = freeHead;
+        s[b + HASH1] = freeHead;
         freeHead = id;
         size--;
     }
@@ -305,19 +303,6 @@ final class ConnectionTable {
     }
 
     private long hashOf(int id) {
-        long[] s = chunks[id >>> CHUNK_SHIFT];
-        int b = (id & CHUNK_MASK) * STRIDE;
-        return hash(s[b + LHI], s[b + LLO], s[b + RHI], s[b + RLO], s[b + META] & KEY_MASK, s[b + NETNS],
-                s[b + COOKIE]);
-    }
-
-    private static long hash(long a, long b, long c, long d, long m, long ns, long ck) {
-        long h = a * 0x9E3779B97F4A7C15L;
-        h = (h ^ b) * 0xC2B2AE3D27D4EB4FL;
-        h = (h ^ c) * 0x165667B19E3779F9L;
-        h = (h ^ d) * 0x9E3779B97F4A7C15L;
-        h = (h ^ m) * 0xC2B2AE3D27D4EB4FL;
-        h = (h ^ ns ^ (ck * 0x27D4EB2F165667C5L)) * 0x165667B19E3779F9L;
-        return h ^ (h >>> 29);
+        return chunks[id >>> CHUNK_SHIFT][(id & CHUNK_MASK) * STRIDE + HASH1];
     }
 }

@@ -5,9 +5,10 @@ import org.cartograph.capture.ConnectionView;
 /**
  * Turns cumulative connection counters into per-interval deltas for one consumer.
  *
- * <p>State lives in a {@link ConnectionTable}: dense entries of 12 longs keyed by the full tuple,
- * network namespace and socket cookie, and an index that grows with the connections tracked, so
- * memory follows use (about 100 bytes per connection) rather than {@code maxEntries}. Updating a
+ * <p>State lives in a {@link ConnectionTable}: dense entries of 8 longs keyed by a 128-bit
+ * fingerprint of the full tuple, network namespace and socket cookie, and an index that grows with
+ * the connections tracked, so memory follows use (about 70 bytes per connection) rather than
+ * {@code maxEntries}. Updating a
  * known connection allocates nothing; the table allocates only when it grows or, after a peak,
  * compacts. Rules:
  * <ul>
@@ -24,11 +25,11 @@ import org.cartograph.capture.ConnectionView;
  */
 public final class DeltaEngine {
 
-    private static final int BYTES_SENT = 7;
-    private static final int BYTES_RECEIVED = 8;
-    private static final int PACKETS_SENT = 9;
-    private static final int PACKETS_RECEIVED = 10;
-    private static final int RETRANSMITS = 11;
+    private static final int BYTES_SENT = ConnectionTable.COUNTERS;
+    private static final int BYTES_RECEIVED = ConnectionTable.COUNTERS + 1;
+    private static final int PACKETS_SENT = ConnectionTable.COUNTERS + 2;
+    private static final int PACKETS_RECEIVED = ConnectionTable.COUNTERS + 3;
+    private static final int RETRANSMITS = ConnectionTable.COUNTERS + 4;
     private static final int META = ConnectionTable.META;
     /** Flags and generation share the key's long: bits 35 and 36, and 27 bits from 37 up. */
     private static final long ESTABLISHED = 1L << 35;
@@ -75,7 +76,7 @@ public final class DeltaEngine {
         int id = t.find(c, m);
         Delta d = delta;
         if (id < 0) {
-            id = t.insertMissing(c, m);
+            id = t.insertMissing(m);
             if (id < 0) {
                 refusedFull++;
                 return;

@@ -71,7 +71,7 @@ class DeltaEngineGrowthTest {
         assertEquals(1000L * N + (long) N * (N - 1) / 2, first.bytesSent, "first sighting reports everything");
         assertTrue(e.indexCapacity() >= N * 4 / 3, "index grew: " + e.indexCapacity());
         long perConnection = e.memoryBytes() / N;
-        assertTrue(perConnection <= 120, "bytes per tracked connection: " + perConnection);
+        assertTrue(perConnection <= 80, "bytes per tracked connection: " + perConnection);
 
         Tally second = new Tally();
         second.expectSent = 10;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.cartograph.flow.IpAddress;
 import org.cartograph.flow.Protocol;
@@ -73,6 +74,33 @@ class DeltaEngineTest {
         assertEquals(200, second.bytesReceived());
         assertEquals(0, second.established(), "established is counted once");
         assertFalse(second.firstSeen());
+    }
+
+    /** The table keeps a fingerprint of the key, not the key: every field must still tell keys apart. */
+    @Test
+    void everyFieldOfTheKeyTellsConnectionsApart() {
+        List<Consumer<MutableConnection>> changes = List.of(c -> { }, c -> c.localHigh ^= 1,
+                c -> c.localLow ^= 1, c -> c.remoteHigh ^= 1, c -> c.remoteLow ^= 1, c -> c.localPort++,
+                c -> c.remotePort++, c -> c.netns++, c -> c.cookie++,
+                c -> c.tuple(Protocol.UDP, IpAddress.parse("10.0.0.1"), 50000, IpAddress.parse("10.0.0.2"), 443));
+        List<MutableConnection> variants = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            MutableConnection c = conn(50000, 7, 1000 * (i + 1), 0);
+            changes.get(i).accept(c);
+            variants.add(c);
+        }
+        interval(variants, List.of());
+        assertEquals(changes.size(), engine.size(), "one entry per variant");
+        rec.take();
+        for (int i = 0; i < variants.size(); i++) {
+            variants.get(i).bytesSent += i + 1;
+        }
+        interval(variants, List.of());
+        List<Seen> second = rec.take();
+        assertEquals(changes.size(), second.size());
+        for (int i = 0; i < second.size(); i++) {
+            assertEquals(i + 1, second.get(i).bytesSent(), "variant " + i + " got only its own bytes");
+        }
     }
 
     @Test
