@@ -8,7 +8,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 /**
  * Watches DNS traffic and keeps statistics per (client, server, domain, query type). The core
  * calls {@link #collect()} once per interval on its pipeline thread and puts the result into
- * the interval's batch; the monitor does its capture and parsing on its own threads.
+ * the interval's last batch; the monitor does its capture and parsing on its own threads.
  */
 @ConsumerType
 public interface DnsMonitor {

@@ -6,7 +6,8 @@ import org.cartograph.flow.FlowBatch;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Receives each interval's batch. The core owns a bounded queue per sink name, calls
+ * Receives each interval's batches (one, or several when the interval has many flows: see
+ * {@link FlowBatch#lastOfInterval()}). The core owns a bounded queue per sink name, calls
  * {@link #deliver} from that queue's own thread, one batch at a time and in order, and waits for
  * the returned stage before sending the next: retryable failures are retried with backoff,
  * permanent ones are dropped and counted. When a sink service goes away and another with the

@@ -1,4 +1,4 @@
-/** The sink SPI: where each interval's batch goes (files, Prometheus, OTLP, Kafka, the store). */
+/** The sink SPI: where each interval's batches go (files, Prometheus, OTLP, Kafka, the store). */
 @Export
 @Version("1.2.0")
 package org.cartograph.sink;
