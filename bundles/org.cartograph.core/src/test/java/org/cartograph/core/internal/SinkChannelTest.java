@@ -1,13 +1,5 @@
 package org.cartograph.core.internal;
 
-import java.util.ArrayList;
-import java.util.concurrent.TimeUnit;
-import org.cartograph.flow.ConnectionKey;
-import org.cartograph.flow.ConnectionStats;
-import org.cartograph.flow.Direction;
-import org.cartograph.flow.Flow;
-import org.cartograph.flow.IpAddress;
-import org.cartograph.flow.Protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -26,6 +19,7 @@ import org.cartograph.flow.FlowBatch;
 import org.cartograph.sink.FlowSink;
 import org.cartograph.sink.SinkResult;
 import org.cartograph.status.ComponentStatus;
+import org.cartograph.testkit.SyntheticBatches;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,14 +58,8 @@ class SinkChannelTest {
 
     /** A batch of {@code flows} flows. */
     static FlowBatch batch(long seq, int flows) {
-        List<Flow> list = new ArrayList<>();
-        for (int i = 0; i < flows; i++) {
-            ConnectionKey key = new ConnectionKey(Protocol.TCP, IpAddress.ofV4(0x7f000001), 40_000 + i,
-                    IpAddress.ofV4(0x7f000002), 80, 1);
-            list.add(new Flow(key, i, 1, "p", 0, Direction.OUTGOING, true, true, false, false, ConnectionStats.ZERO,
-                    ConnectionStats.ZERO, null, List.of(), null, null));
-        }
-        return new FlowBatch(seq, "h", Instant.EPOCH, Duration.ofSeconds(1), list, List.of(), false);
+        return new FlowBatch(seq, "h", Instant.EPOCH, Duration.ofSeconds(1),
+                SyntheticBatches.batch(flows, 1, "service").flows(), List.of(), false);
     }
 
     static void await(String what, BooleanSupplier c) {

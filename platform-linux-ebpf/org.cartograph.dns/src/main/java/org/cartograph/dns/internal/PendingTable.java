@@ -15,23 +15,23 @@ import java.util.Arrays;
 final class PendingTable {
 
     static final int INITIAL_SLOTS = 1024;
-    private static final int NONE = -1;
+    private static final int NONE = Slots.NONE;
 
     private final int capacity;
     private int[] buckets;
     private int mask;
-    private int[] chain;
-    private int[] older;
-    private int[] newer;
-    private long[] clientHigh;
-    private long[] clientLow;
-    private long[] serverHigh;
-    private long[] serverLow;
-    private int[] portAndId;
-    private long[] sentNanos;
-    private String[] domain;
-    private int[] qtype;
-    private boolean[] answered;
+    private int[] chain = new int[0];
+    private int[] older = new int[0];
+    private int[] newer = new int[0];
+    private long[] clientHigh = new long[0];
+    private long[] clientLow = new long[0];
+    private long[] serverHigh = new long[0];
+    private long[] serverLow = new long[0];
+    private int[] portAndId = new int[0];
+    private long[] sentNanos = new long[0];
+    private String[] domain = new String[0];
+    private int[] qtype = new int[0];
+    private boolean[] answered = new boolean[0];
     private int free = NONE;
     /** Heads and tails of the waiting list [0] and the answered list [1]. */
     private final int[] oldest = {NONE, NONE};
@@ -50,27 +50,22 @@ final class PendingTable {
      * use (found on the two lists); slot numbers do not change.
      */
     private void allocate(int slots) {
-        int from = chain == null ? 0 : chain.length;
-        chain = chain == null ? new int[slots] : Arrays.copyOf(chain, slots);
-        older = older == null ? new int[slots] : Arrays.copyOf(older, slots);
-        newer = newer == null ? new int[slots] : Arrays.copyOf(newer, slots);
-        clientHigh = clientHigh == null ? new long[slots] : Arrays.copyOf(clientHigh, slots);
-        clientLow = clientLow == null ? new long[slots] : Arrays.copyOf(clientLow, slots);
-        serverHigh = serverHigh == null ? new long[slots] : Arrays.copyOf(serverHigh, slots);
-        serverLow = serverLow == null ? new long[slots] : Arrays.copyOf(serverLow, slots);
-        portAndId = portAndId == null ? new int[slots] : Arrays.copyOf(portAndId, slots);
-        sentNanos = sentNanos == null ? new long[slots] : Arrays.copyOf(sentNanos, slots);
-        domain = domain == null ? new String[slots] : Arrays.copyOf(domain, slots);
-        qtype = qtype == null ? new int[slots] : Arrays.copyOf(qtype, slots);
-        answered = answered == null ? new boolean[slots] : Arrays.copyOf(answered, slots);
-        for (int i = slots - 1; i >= from; i--) {
-            chain[i] = free;
-            free = i;
-        }
-        int cap = Integer.highestOneBit(Math.max(4, slots) * 2 - 1) << 1;
-        buckets = new int[cap];
-        Arrays.fill(buckets, NONE);
-        mask = cap - 1;
+        int from = chain.length;
+        chain = Arrays.copyOf(chain, slots);
+        older = Arrays.copyOf(older, slots);
+        newer = Arrays.copyOf(newer, slots);
+        clientHigh = Arrays.copyOf(clientHigh, slots);
+        clientLow = Arrays.copyOf(clientLow, slots);
+        serverHigh = Arrays.copyOf(serverHigh, slots);
+        serverLow = Arrays.copyOf(serverLow, slots);
+        portAndId = Arrays.copyOf(portAndId, slots);
+        sentNanos = Arrays.copyOf(sentNanos, slots);
+        domain = Arrays.copyOf(domain, slots);
+        qtype = Arrays.copyOf(qtype, slots);
+        answered = Arrays.copyOf(answered, slots);
+        free = Slots.linkFree(chain, from, free);
+        buckets = Slots.buckets(slots);
+        mask = buckets.length - 1;
         for (int list = 0; list < 2; list++) {
             for (int i = oldest[list]; i != NONE; i = newer[i]) {
                 int b = bucket(clientHigh[i], clientLow[i], serverHigh[i], serverLow[i], portAndId[i]);

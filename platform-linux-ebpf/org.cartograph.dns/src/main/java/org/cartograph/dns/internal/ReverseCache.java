@@ -17,7 +17,7 @@ public final class ReverseCache {
 
     static final int NAMES_PER_ADDRESS = 4;
     static final int INITIAL_SLOTS = 1024;
-    private static final int NONE = -1;
+    private static final int NONE = Slots.NONE;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final long graceNanos;
@@ -25,15 +25,16 @@ public final class ReverseCache {
     /** Guarded by lock; so is every array below. */
     private int[] buckets;
     private int mask;
-    private int[] chain;
-    private int[] older;
-    private int[] newer;
-    private long[] high;
-    private long[] low;
-    private long[] expires;
-    private String[][] names;
-    private List<String>[] views;
-    private int free;
+    private int[] chain = new int[0];
+    private int[] older = new int[0];
+    private int[] newer = new int[0];
+    private long[] high = new long[0];
+    private long[] low = new long[0];
+    private long[] expires = new long[0];
+    private String[][] names = new String[0][];
+    @SuppressWarnings("unchecked")
+    private List<String>[] views = new List[0];
+    private int free = NONE;
     private int oldest = NONE;
     private int newest = NONE;
     private int size;
@@ -47,7 +48,6 @@ public final class ReverseCache {
     public ReverseCache(int capacity, long graceNanos) {
         this.capacity = capacity;
         this.graceNanos = graceNanos;
-        free = NONE;
         allocate(Math.min(capacity, INITIAL_SLOTS));
     }
 
@@ -199,25 +199,19 @@ public final class ReverseCache {
     }
 
     /** Grows every array to {@code slots}, links the new slots as free and rehashes the held ones. */
-    @SuppressWarnings("unchecked")
     private void allocate(int slots) {
-        int from = chain == null ? 0 : chain.length;
-        chain = chain == null ? new int[slots] : Arrays.copyOf(chain, slots);
-        older = older == null ? new int[slots] : Arrays.copyOf(older, slots);
-        newer = newer == null ? new int[slots] : Arrays.copyOf(newer, slots);
-        high = high == null ? new long[slots] : Arrays.copyOf(high, slots);
-        low = low == null ? new long[slots] : Arrays.copyOf(low, slots);
-        expires = expires == null ? new long[slots] : Arrays.copyOf(expires, slots);
-        names = names == null ? new String[slots][] : Arrays.copyOf(names, slots);
-        views = views == null ? new List[slots] : Arrays.copyOf(views, slots);
-        for (int i = slots - 1; i >= from; i--) {
-            chain[i] = free;
-            free = i;
-        }
-        int cap = Integer.highestOneBit(Math.max(4, slots) * 2 - 1) << 1;
-        buckets = new int[cap];
-        Arrays.fill(buckets, NONE);
-        mask = cap - 1;
+        int from = chain.length;
+        chain = Arrays.copyOf(chain, slots);
+        older = Arrays.copyOf(older, slots);
+        newer = Arrays.copyOf(newer, slots);
+        high = Arrays.copyOf(high, slots);
+        low = Arrays.copyOf(low, slots);
+        expires = Arrays.copyOf(expires, slots);
+        names = Arrays.copyOf(names, slots);
+        views = Arrays.copyOf(views, slots);
+        free = Slots.linkFree(chain, from, free);
+        buckets = Slots.buckets(slots);
+        mask = buckets.length - 1;
         for (int i = 0; i < from; i++) {
             if (names[i] != null) {
                 int b = bucket(high[i], low[i]);

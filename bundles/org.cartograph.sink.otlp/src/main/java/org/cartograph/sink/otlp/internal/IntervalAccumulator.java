@@ -116,11 +116,18 @@ final class IntervalAccumulator {
         if (open.isEmpty() || open.size() == 1 && open.containsKey(batch.host())) {
             return;
         }
-        for (IntervalSums s : List.copyOf(open.values())) {
+        List<IntervalSums> stale = null;
+        for (IntervalSums s : open.values()) {
             if (!s.host.equals(batch.host()) && added + 1 - s.lastBatch >= STALE_AFTER_BATCHES
                     && batch.time().isAfter(s.time.plus(s.interval.multipliedBy(STALE_AFTER_INTERVALS)))) {
-                closeIncomplete(s, closed);
+                if (stale == null) {
+                    stale = new ArrayList<>();
+                }
+                stale.add(s);
             }
+        }
+        if (stale != null) {
+            stale.forEach(s -> closeIncomplete(s, closed));
         }
     }
 

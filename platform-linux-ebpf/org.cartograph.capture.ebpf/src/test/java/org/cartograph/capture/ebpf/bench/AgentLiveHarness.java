@@ -63,7 +63,7 @@ final class AgentLiveHarness {
         Process agent = pb.start();
         HttpClient http = HttpClient.newHttpClient();
         try (TestHosts hosts = TestHosts.create()) {
-            Cmd.ok("ip", "netns", "exec", hosts.a(), "sysctl", "-q", "-w", "net.ipv4.ip_local_port_range=1024 65000");
+            BenchSupport.widenClientPorts(hosts);
             long base = awaitTracked(http, port, agent, 0, Duration.ofSeconds(90));
             settle(Duration.ofSeconds(15));
             System.out.printf("idle: tracked %d; agent RSS %s (peak %s)%n", base, proc(agent, "VmRSS"), proc(agent, "VmHWM"));

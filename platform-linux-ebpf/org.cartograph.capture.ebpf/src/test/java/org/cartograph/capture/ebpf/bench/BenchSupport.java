@@ -22,6 +22,8 @@ import org.cartograph.capture.CaptureSettings;
 import org.cartograph.capture.ClosedConnectionBuffer;
 import org.cartograph.capture.ConnectionView;
 import org.cartograph.capture.ebpf.internal.EbpfBackend;
+import org.cartograph.testkit.Cmd;
+import org.cartograph.testkit.TestHosts;
 
 /** What the churn and live-connection benchmarks share: configuration, peers, /proc and bpftool readings. */
 final class BenchSupport {
@@ -90,6 +92,29 @@ final class BenchSupport {
         public int capacity() {
             return Integer.MAX_VALUE;
         }
+    }
+
+    /**
+     * Lets namespace a open connections as fast as the machine allows: a wide ephemeral port range
+     * and reuse of ports in TIME_WAIT. The client closes first, so its ends wait in TIME_WAIT for
+     * 60 s: without this, a few seconds at 10k conn/s exhaust the ports and every later round
+     * measures the port shortage, not the hooks.
+     */
+    static void widenClientPorts(TestHosts hosts) {
+        Cmd.ok("ip", "netns", "exec", hosts.a(), "sysctl", "-q", "-w", "net.ipv4.ip_local_port_range=1024 65000");
+        Cmd.ok("ip", "netns", "exec", hosts.a(), "sysctl", "-q", "-w", "net.ipv4.tcp_tw_reuse=1");
+    }
+
+    /**
+     * Starts the churn server in namespace b and waits until it listens.
+     *
+     * @return the server process (the caller's {@link TestHosts} stops it)
+     */
+    static Process startServer(TestHosts hosts, Path dir, int port, int size) throws IOException {
+        Process server = hosts.spawn(hosts.b(), dir.resolve("server.log"),
+                peer(List.of(), "server", Integer.toString(port), Integer.toString(size)));
+        awaitLine(dir.resolve("server.log"), "LISTENING", server, Duration.ofSeconds(30));
+        return server;
     }
 
     /**

@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 
 import org.cartograph.capture.CaptureException;
 import org.cartograph.capture.ebpf.internal.EbpfBackend;
-import org.cartograph.testkit.Cmd;
 import org.cartograph.testkit.TestHosts;
 
 /**
@@ -79,14 +78,8 @@ public final class ChurnHarness {
         int rounds = Math.max(1, (int) Math.round(seconds / roundSeconds));
         Path dir = Files.createTempDirectory("carto-churn");
         try (TestHosts hosts = TestHosts.create()) {
-            // The client closes first, so its ends wait in TIME_WAIT for 60 s: without a wide port
-            // range and reuse of those ports, a few seconds at 10k conn/s exhaust the ephemeral ports
-            // and every later round measures the port shortage, not the hooks.
-            Cmd.ok("ip", "netns", "exec", hosts.a(), "sysctl", "-q", "-w", "net.ipv4.ip_local_port_range=1024 65000");
-            Cmd.ok("ip", "netns", "exec", hosts.a(), "sysctl", "-q", "-w", "net.ipv4.tcp_tw_reuse=1");
-            Process server = hosts.spawn(hosts.b(), dir.resolve("server.log"),
-                    BenchSupport.peer(List.of(), "server", Integer.toString(PORT), Integer.toString(size)));
-            BenchSupport.awaitLine(dir.resolve("server.log"), "LISTENING", server, Duration.ofSeconds(30));
+            BenchSupport.widenClientPorts(hosts);
+            BenchSupport.startServer(hosts, dir, PORT, size);
             Client client = startClient(hosts, dir, threads, size);
             try {
                 run(hosts, client, rounds, roundSeconds, threads, size);

@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 import org.cartograph.capture.ebpf.internal.ClosedRing;
 import org.cartograph.capture.ebpf.internal.ProgramSet;
 import org.cartograph.capture.ebpf.internal.ffm.LibbpfLoader;
-import org.cartograph.testkit.Cmd;
 import org.cartograph.testkit.TestHosts;
 
 /**
@@ -79,11 +78,8 @@ public final class HookCostHarness {
         Path dir = Files.createTempDirectory("carto-hookcost");
         Files.writeString(Path.of("/proc/sys/kernel/bpf_stats_enabled"), "1");
         try (TestHosts hosts = TestHosts.create()) {
-            Cmd.ok("ip", "netns", "exec", hosts.a(), "sysctl", "-q", "-w", "net.ipv4.ip_local_port_range=1024 65000");
-            Cmd.ok("ip", "netns", "exec", hosts.a(), "sysctl", "-q", "-w", "net.ipv4.tcp_tw_reuse=1");
-            Process server = hosts.spawn(hosts.b(), dir.resolve("server.log"),
-                    BenchSupport.peer(List.of(), "server", Integer.toString(PORT), Integer.toString(size)));
-            BenchSupport.awaitLine(dir.resolve("server.log"), "LISTENING", server, Duration.ofSeconds(30));
+            BenchSupport.widenClientPorts(hosts);
+            BenchSupport.startServer(hosts, dir, PORT, size);
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", hosts.a()));
             cmd.addAll(List.of(BenchSupport.peer(List.of(), "rounds", hosts.ipB(), Integer.toString(PORT),
                     Integer.toString(size), Integer.toString(threads))));

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 
 import org.cartograph.capture.ebpf.internal.EbpfBackend;
-import org.cartograph.testkit.Cmd;
 import org.cartograph.testkit.TestHosts;
 
 /**
@@ -53,7 +52,7 @@ final class LiveHarness {
         int maxTracked = Math.max(131_072, 2 * count + 16_384);
         Path dir = Files.createTempDirectory("carto-live");
         try (TestHosts hosts = TestHosts.create()) {
-            Cmd.ok("ip", "netns", "exec", hosts.a(), "sysctl", "-q", "-w", "net.ipv4.ip_local_port_range=1024 65000");
+            BenchSupport.widenClientPorts(hosts);
             long nsA = TestHosts.inode(hosts.a());
             long nsB = TestHosts.inode(hosts.b());
             EbpfBackend backend = new EbpfBackend(new BenchSupport.Defaults());
