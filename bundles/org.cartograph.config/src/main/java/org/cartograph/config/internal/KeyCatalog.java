@@ -54,7 +54,7 @@ final class KeyCatalog {
 
     /** Variables with a reserved prefix that the launcher uses; not configuration keys. */
     static final Set<String> LAUNCHER_ENVIRONMENT = Set.of("CARTOGRAPH_HOME", "CARTOGRAPH_CONFIG",
-            "CARTOGRAPH_JAVA_OPTS", "CARTOGRAPH_SKIP_BUILD");
+            "CARTOGRAPH_JAVA_OPTS", "CARTOGRAPH_PROBE_JAVA_OPTS", "CARTOGRAPH_SKIP_BUILD");
 
     private static final int MILLION10 = 10_000_000;
 
@@ -146,6 +146,8 @@ final class KeyCatalog {
                 "max.files", "Rotated JSON-lines files kept."));
         k.add(ConfigKey.of("cartograph.capture.replay.script", new FsPath(false), CAPTURE_REPLAY, "script",
                 "Script of connections the replay capture backend plays."));
+        k.add(ConfigKey.of("cartograph.capture.probe_socket", new FsPath(false), "org.cartograph.capture.probe",
+                "socket", "Socket of a capture probe (bin/cartograph probe); setting it captures through the probe."));
         k.add(ConfigKey.of("cartograph.store.enabled", bool, STORE, ENABLED,
                 "Keep flows in the embedded store for the query API and the UI (on by default)."));
         k.add(ConfigKey.of("cartograph.store.retention_hours", new Int("an integer", 1, 87_600), STORE,

@@ -120,7 +120,8 @@ class KeyCatalogTest {
                 Map.entry("cartograph.sinks.jsonl.max_file_size_mb", "org.cartograph.sink.jsonl/max.file.size.mb"),
                 Map.entry("cartograph.sinks.jsonl.max_files", "org.cartograph.sink.jsonl/max.files"),
                 Map.entry("cartograph.collector.kafka.session_timeout_ms", "org.cartograph.collector.kafka/session.timeout.ms"),
-                Map.entry("cartograph.capture.replay.script", "org.cartograph.capture.replay/script")));
+                Map.entry("cartograph.capture.replay.script", "org.cartograph.capture.replay/script"),
+                Map.entry("cartograph.capture.probe_socket", "org.cartograph.capture.probe/socket")));
         List<String> secrets = new ArrayList<>(List.of("cartograph.console.password", "cartograph.sinks.otlp.headers"));
         for (String side : List.of("cartograph.sinks.kafka.", "cartograph.collector.kafka.")) {
             String pid = side.equals("cartograph.sinks.kafka.") ? "org.cartograph.sink.kafka" : "org.cartograph.collector.kafka";

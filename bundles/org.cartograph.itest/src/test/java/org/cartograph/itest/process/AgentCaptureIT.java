@@ -1,6 +1,7 @@
 package org.cartograph.itest.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
+import org.cartograph.testkit.Await;
 import org.cartograph.testkit.TestHosts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,11 +42,52 @@ class AgentCaptureIT {
 
     @Test
     void realTrafficBetweenTwoHostsIsReportedExactly() throws Exception {
+        exactBytes(Map.of(), "capture.");
+    }
+
+    /**
+     * The same through a capture probe started as users start it ({@code bin/cartograph probe}): the
+     * agent captures through the probe's socket, not in its own process, with the same numbers; the
+     * probe stops on TERM and removes its socket.
+     */
+    @Test
+    void realTrafficThroughACaptureProbeIsReportedExactly() throws Exception {
+        Path socket = dir.resolve("probe.sock");
+        Path log = dir.resolve("probe.log");
+        ProcessBuilder pb = new ProcessBuilder("bash", AgentProcess.ROOT.resolve("bin/cartograph").toString(), "probe",
+                "--socket", socket.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("CARTOGRAPH_SKIP_BUILD", "1");
+        Process probe = pb.start();
+        try {
+            Await.until(Duration.ofSeconds(60), "the probe serves on " + socket,
+                    () -> read(log).contains("Capture probe serving") || !probe.isAlive());
+            assertTrue(probe.isAlive(), () -> "the probe exited: " + read(log));
+            exactBytes(Map.of("CARTOGRAPH_CAPTURE_PROBE_SOCKET", socket.toString()), "capture.probe");
+        } finally {
+            probe.destroy();
+            assertTrue(probe.waitFor(30, TimeUnit.SECONDS), () -> "the probe stops on TERM: " + read(log));
+        }
+        assertFalse(Files.exists(socket), "the probe removed its socket");
+        assertTrue(read(log).contains("programs detached"), read(log));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** Runs the agent with {@code env} and checks the bytes of one connection, captured by {@code backend}. */
+    private void exactBytes(Map<String, String> env, String backend) throws Exception {
         Path jsonl = dir.resolve("flows.jsonl");
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(Map.of("CARTOGRAPH_INTERVAL", "1", "CARTOGRAPH_SINKS_JSONL_PATH", jsonl.toString(),
+                "CARTOGRAPH_MAX_FLOWS_PER_BATCH", "1"));
         try (TestHosts hosts = TestHosts.create();
-             AgentProcess agent = new AgentProcess(dir, null, Map.of("CARTOGRAPH_INTERVAL", "1",
-                     "CARTOGRAPH_SINKS_JSONL_PATH", jsonl.toString(), "CARTOGRAPH_MAX_FLOWS_PER_BATCH", "1"))) {
-            agent.await(Duration.ofSeconds(60), "a capture backend running", () -> captureRunning(agent));
+             AgentProcess agent = new AgentProcess(dir, null, all)) {
+            agent.await(Duration.ofSeconds(60), backend + " running", () -> captureRunning(agent, backend));
             Path server = TestHosts.script(dir, "server.py", """
                     import socket
                     s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -88,11 +132,11 @@ class AgentCaptureIT {
         }
     }
 
-    private static boolean captureRunning(AgentProcess agent) {
+    private static boolean captureRunning(AgentProcess agent, String backend) {
         try {
             JsonNode status = JSON.readTree(agent.get("/status", null, null).body());
             for (JsonNode c : status.get("components")) {
-                if (c.get("component").asText().startsWith("capture.")
+                if (c.get("component").asText().startsWith(backend)
                         && "true".equals(c.get("attributes").path("running").asText())) {
                     return true;
                 }

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * Turns a record's 16-byte {@code comm} into a cached String: a direct-mapped cache by pid, so a
  * known process costs no allocation. One thread at a time.
  */
-final class ProcessNames {
+public final class ProcessNames {
 
     private static final int SLOTS = 4096;
 
@@ -17,7 +17,13 @@ final class ProcessNames {
     private final String[] names = new String[SLOTS];
     private final byte[] scratch = new byte[ConnRecord.COMM_LENGTH];
 
-    String name(int pid, ByteBuffer buffer, int commOffset) {
+    /**
+     * @param pid the process id
+     * @param buffer holds the name as 16 NUL-padded bytes
+     * @param commOffset where the name starts
+     * @return the name, cached per pid and bytes
+     */
+    public String name(int pid, ByteBuffer buffer, int commOffset) {
         long c0 = buffer.getLong(commOffset);
         long c1 = buffer.getLong(commOffset + 8);
         if (c0 == 0 && c1 == 0) {

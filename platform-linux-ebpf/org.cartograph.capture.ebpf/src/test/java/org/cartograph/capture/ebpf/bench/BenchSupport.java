@@ -150,7 +150,12 @@ final class BenchSupport {
 
     /** @return a field of /proc/self/status, e.g. {@code VmRSS} */
     static String status(String field) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        return status(Path.of("/proc/self/status"), field);
+    }
+
+    /** @return a field of a process's {@code /proc/PID/status}, e.g. VmHWM */
+    static String status(Path procStatus, String field) throws IOException {
+        for (String line : Files.readAllLines(procStatus)) {
             if (line.startsWith(field + ":")) {
                 return line.substring(field.length() + 1).strip();
             }

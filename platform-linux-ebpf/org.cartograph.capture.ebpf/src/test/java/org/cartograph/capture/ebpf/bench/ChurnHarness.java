@@ -17,6 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.cartograph.capture.CaptureBackend;
 import org.cartograph.capture.CaptureException;
 import org.cartograph.capture.ebpf.internal.EbpfBackend;
 import org.cartograph.testkit.TestHosts;
@@ -31,8 +32,11 @@ import org.cartograph.testkit.TestHosts;
  * is taken against the mean of the "without" rounds on either side of it, so a slow drift of the
  * shared machine cancels out; the median of those ratios is the result.
  *
- * <p>Usage: {@code ChurnHarness [seconds=20] [threads=4] [size=64] [roundSeconds=2]}: seconds is the
- * measured time per side. {@code ChurnHarness live [connections=100000]} runs {@link LiveHarness}.
+ * <p>Usage: {@code ChurnHarness [seconds=20] [threads=4] [size=64] [roundSeconds=2] [probe]}: seconds is
+ * the measured time per side; with {@code probe}, each "with" round starts a probe process (its own
+ * JVM, {@code CARTOGRAPH_PROBE_JAVA_OPTS}) and this JVM reads it as the agent would; an untimed
+ * round of churn warms the new JVM's compiler first (its connections are counted as generated and
+ * must be reported too), so the timed round sees a probe in its steady state. {@code ChurnHarness live [connections=100000]} runs {@link LiveHarness}.
  */
 public final class ChurnHarness {
 
@@ -75,6 +79,7 @@ public final class ChurnHarness {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int size = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         double roundSeconds = args.length > 3 ? Double.parseDouble(args[3]) : 2;
+        boolean viaProbe = args.length > 4 && args[4].equals("probe");
         int rounds = Math.max(1, (int) Math.round(seconds / roundSeconds));
         Path dir = Files.createTempDirectory("carto-churn");
         try (TestHosts hosts = TestHosts.create()) {
@@ -82,7 +87,7 @@ public final class ChurnHarness {
             BenchSupport.startServer(hosts, dir, PORT, size);
             Client client = startClient(hosts, dir, threads, size);
             try {
-                run(hosts, client, rounds, roundSeconds, threads, size);
+                run(hosts, client, rounds, roundSeconds, threads, size, viaProbe ? dir : null);
             } finally {
                 client.commands().close();
                 client.process().destroyForcibly();
@@ -99,8 +104,9 @@ public final class ChurnHarness {
                 new BufferedReader(new InputStreamReader(p.getInputStream())));
     }
 
-    private static void run(TestHosts hosts, Client client, int rounds, double roundSeconds, int threads, int size)
-            throws Exception {
+    /** @param probeDir where a probe process runs, one per "with" round; null for the backend in this JVM */
+    private static void run(TestHosts hosts, Client client, int rounds, double roundSeconds, int threads, int size,
+            Path probeDir) throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         BenchSupport.Counting ctx = new BenchSupport.Counting(TestHosts.inode(hosts.a()), PORT, 131_072);
         System.out.printf("churn: %d rounds of %.1f s per side, %d client threads, %d bytes each way; "
@@ -119,17 +125,29 @@ public final class ChurnHarness {
         long generatedReceived = 0;
         Map<String, Long> drops = new LinkedHashMap<>();
         String variant = "";
+        long probeCpu = 0;
+        long probeJit = 0;
+        String probePeak = "";
         long c0 = os.getProcessCpuTime();
         without.add(client.round(roundSeconds));
         idleCpu += os.getProcessCpuTime() - c0;
         for (int r = 1; r <= rounds; r++) {
             long t0 = System.nanoTime();
             c0 = os.getProcessCpuTime();
-            EbpfBackend backend = new EbpfBackend(new BenchSupport.Defaults());
+            ProbeRun probe = probeDir == null ? null : ProbeRun.start(probeDir, 131_072);
+            CaptureBackend backend = probe == null ? new EbpfBackend(new BenchSupport.Defaults()) : probe.backend();
             backend.open(ctx);
             backend.start();
+            if (probe != null) {
+                Run warming = client.round(roundSeconds);
+                generated += warming.connections();
+                generatedSent += warming.bytesSent();
+                generatedReceived += warming.bytesReceived();
+            }
             long openNanos = System.nanoTime() - t0;
             long c1 = os.getProcessCpuTime();
+            long p1 = probe == null ? 0 : probe.cpuNanos();
+            long j1 = probe == null ? 0 : probe.compilerNanos();
             openCloseCpu += c1 - c0;
             Run w;
             try {
@@ -146,12 +164,20 @@ public final class ChurnHarness {
                 snapshots.join();
                 backend.snapshot(v -> { });
                 agentCpu += os.getProcessCpuTime() - c1;
+                if (probe != null) {
+                    probeCpu += probe.cpuNanos() - p1;
+                    probeJit += probe.compilerNanos() - j1;
+                    probePeak = probe.peakRss();
+                }
                 backend.status().dropsByCause().forEach((k, v) -> drops.merge(k, v, Long::sum));
                 variant = backend.status().variant();
             } finally {
                 long t1 = System.nanoTime();
                 long c2 = os.getProcessCpuTime();
                 backend.close();
+                if (probe != null) {
+                    probe.close();
+                }
                 openCloseNanos += openNanos + System.nanoTime() - t1;
                 openCloseCpu += os.getProcessCpuTime() - c2;
             }
@@ -167,6 +193,14 @@ public final class ChurnHarness {
         }
         report(without, with, ctx, generated, generatedSent, generatedReceived, drops, variant, idleCpu, agentCpu,
                 openCloseCpu, openCloseNanos);
+        if (probeDir != null) {
+            double withSeconds = with.stream().mapToDouble(Run::seconds).sum();
+            System.out.printf("probe process CPU in \"with\" rounds: %.2f s = %.3f cores, of which its JIT compiler "
+                    + "threads %.2f s; without them %.3f cores; with this JVM (the agent's end, above): %.3f cores; "
+                    + "probe peak RSS (last round) %s%n", probeCpu / 1e9, probeCpu / 1e9 / withSeconds, probeJit / 1e9,
+                    (probeCpu - probeJit) / 1e9 / withSeconds, (probeCpu - probeJit + agentCpu) / 1e9 / withSeconds,
+                    probePeak);
+        }
     }
 
     private static void report(List<Run> without, List<Run> with, BenchSupport.Counting ctx, long generated,
@@ -205,7 +239,7 @@ public final class ChurnHarness {
         System.out.println("agent RSS: " + BenchSupport.status("VmRSS") + ", peak " + BenchSupport.status("VmHWM"));
     }
 
-    private static void snapshotLoop(EbpfBackend backend) {
+    private static void snapshotLoop(CaptureBackend backend) {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 backend.snapshot(v -> { });

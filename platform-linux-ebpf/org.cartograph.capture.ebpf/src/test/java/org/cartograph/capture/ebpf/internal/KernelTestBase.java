@@ -2,8 +2,14 @@ package org.cartograph.capture.ebpf.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+
+import org.cartograph.capture.CaptureBackend;
+import org.cartograph.capture.ebpf.internal.probe.ProbeBackend;
 
 import org.cartograph.testkit.Await;
 import org.cartograph.testkit.TestHosts;
@@ -12,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 /**
  * What the real-kernel test classes share: two network namespaces joined by a veth pair (servers
  * in b, clients in a), the Python peer, the eBPF backend opened once per class with a recorder, and
- * lookups of its open and closed connections. A subclass's {@code @BeforeAll} calls
+ * lookups of its open and closed connections (or the same through a probe process). A subclass's {@code @BeforeAll} calls
  * {@link #startCapture}; everything is closed after the class.
  */
 abstract class KernelTestBase {
@@ -22,7 +28,9 @@ abstract class KernelTestBase {
     static TestHosts hosts;
     static Peer peer;
     static Recorder recorder;
-    static EbpfBackend backend;
+    static CaptureBackend backend;
+    /** The probe process when the class captures through it, else null. */
+    static ProbeProcess probe;
     static long netnsA;
     static long netnsB;
 
@@ -38,11 +46,51 @@ abstract class KernelTestBase {
         backend.start();
     }
 
+    /**
+     * Creates the namespaces, starts a probe process with the default options and captures through
+     * it with a {@link ProbeBackend}.
+     */
+    static void startProbeCapture() throws Exception {
+        hosts = TestHosts.create();
+        peer = new Peer(hosts);
+        netnsA = TestHosts.inode(hosts.a());
+        netnsB = TestHosts.inode(hosts.b());
+        recorder = new Recorder();
+        probe = ProbeProcess.start(Files.createTempDirectory("cartograph-probe").resolve("probe.sock"));
+        backend = new ProbeBackend(probeConfig(probe.socket));
+        backend.open(recorder);
+        backend.start();
+    }
+
+    static ProbeBackend.Config probeConfig(Path socket) {
+        return new ProbeBackend.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return ProbeBackend.Config.class;
+            }
+
+            @Override
+            public String socket() {
+                return socket.toString();
+            }
+
+            @Override
+            public int timeout_ms() {
+                return 10_000;
+            }
+        };
+    }
+
     @AfterAll
-    static void stopCapture() {
+    static void stopCapture() throws Exception {
         if (backend != null) {
             backend.close();
             backend = null;
+        }
+        if (probe != null) {
+            probe.stop();
+            probe.close();
+            probe = null;
         }
         if (hosts != null) {
             hosts.close();

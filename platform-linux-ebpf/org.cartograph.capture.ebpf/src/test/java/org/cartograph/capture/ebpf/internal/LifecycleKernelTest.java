@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class LifecycleKernelTest {
 
     /** Ids and names of the loaded programs named carto_* (names are cut to 15 characters by the kernel). */
-    private static Map<Long, String> cartoPrograms() {
+    static Map<Long, String> cartoPrograms() {
         String json = Cmd.ok("bpftool", "prog", "list", "-j").stdout();
         Matcher m = Pattern.compile("\\{\"id\":(\\d+),\"type\":\"[a-z_]+\",\"name\":\"(carto_[a-z0-9_]*)\"").matcher(json);
         Map<Long, String> ids = new TreeMap<>();
@@ -44,11 +44,11 @@ class LifecycleKernelTest {
     }
 
     /** One BPF file descriptor: the program it runs and whether it is a link. */
-    private record BpfFd(long progId, boolean link) {
+    record BpfFd(long progId, boolean link) {
     }
 
     /** @return the BPF program and link descriptors the process holds */
-    private static List<BpfFd> bpfFds(Path proc) {
+    static List<BpfFd> bpfFds(Path proc) {
         List<BpfFd> out = new ArrayList<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fdinfo"))) {
             for (Path fd : fds) {
@@ -86,7 +86,7 @@ class LifecycleKernelTest {
     }
 
     /** @return carto_* programs that no process holds (a pinned or otherwise leaked program) */
-    private static List<String> orphans() {
+    static List<String> orphans() {
         Map<Long, String> carto = new TreeMap<>(cartoPrograms());
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))

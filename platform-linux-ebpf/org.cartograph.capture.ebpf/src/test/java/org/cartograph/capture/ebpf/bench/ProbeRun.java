@@ -1,0 +1,136 @@
+package org.cartograph.capture.ebpf.bench;
+
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.cartograph.capture.ebpf.internal.probe.ProbeBackend;
+import org.cartograph.capture.ebpf.internal.probe.ProbeMain;
+
+/**
+ * A capture probe process for the churn benchmark: {@link ProbeMain} on this JVM's class path with
+ * the JVM options of {@code bin/cartograph probe} ({@code CARTOGRAPH_PROBE_JAVA_OPTS}), and the
+ * agent's end, a {@link ProbeBackend}, to read it in this JVM.
+ */
+final class ProbeRun implements AutoCloseable {
+
+    private final Process process;
+    private final Path socket;
+    private final Path log;
+
+    private ProbeRun(Process process, Path socket, Path log) {
+        this.process = process;
+        this.socket = socket;
+        this.log = log;
+    }
+
+    /** Starts a probe in {@code dir} and waits until it serves. */
+    static ProbeRun start(Path dir, int maxTracked) throws IOException {
+        Path socket = dir.resolve("probe.sock");
+        Path log = dir.resolve("probe.log");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(Arrays.stream(System.getenv().getOrDefault("CARTOGRAPH_PROBE_JAVA_OPTS", "").split("\\s+"))
+                .filter(o -> !o.isBlank()).toList());
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"), ProbeMain.class.getName(), "--socket", socket.toString(),
+                "--max-tracked-connections", Integer.toString(maxTracked)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!accepts(socket)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the probe did not start: " + Files.readString(log));
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        return new ProbeRun(p, socket, log);
+    }
+
+    /** The socket file appears at bind, a moment before the probe listens: try a connection. */
+    private static boolean accepts(Path socket) {
+        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return c.isConnected();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** @return a probe backend for this probe's socket */
+    ProbeBackend backend() {
+        return new ProbeBackend(new ProbeBackend.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return ProbeBackend.Config.class;
+            }
+
+            @Override
+            public String socket() {
+                return socket.toString();
+            }
+
+            @Override
+            public int timeout_ms() {
+                return 30_000;
+            }
+        });
+    }
+
+    /** @return the probe process's CPU time so far, in nanoseconds */
+    long cpuNanos() {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    /**
+     * @return CPU time so far of the probe's JIT compiler threads, in nanoseconds (from
+     *         {@code /proc/PID/task/TID/stat}, 10 ms ticks): a new JVM compiles its hot code in its
+     *         first seconds, a long-running probe no more
+     */
+    long compilerNanos() {
+        long ticks = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : tasks) {
+                String stat = Files.readString(task.resolve("stat"));
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                if (open < 0 || close < open || !stat.substring(open + 1, close).contains("Compiler")) {
+                    continue;
+                }
+                String[] f = stat.substring(close + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return ticks * 10_000_000L;
+    }
+
+    /** @return the probe process's peak resident memory, as /proc shows it */
+    String peakRss() throws IOException {
+        return BenchSupport.status(Path.of("/proc", Long.toString(process.pid()), "status"), "VmHWM");
+    }
+
+    /** Sends TERM (detach, remove the socket) and waits. */
+    @Override
+    public void close() throws IOException {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the probe did not stop on TERM: " + Files.readString(log));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
