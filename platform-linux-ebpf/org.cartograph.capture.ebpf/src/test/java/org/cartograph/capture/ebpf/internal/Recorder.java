@@ -1,64 +1,24 @@
 package org.cartograph.capture.ebpf.internal;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import org.cartograph.capture.CaptureBackend;
-import org.cartograph.capture.CaptureContext;
 import org.cartograph.capture.CaptureException;
 import org.cartograph.capture.CaptureSettings;
-import org.cartograph.capture.ClosedConnectionBuffer;
-import org.cartograph.capture.ConnectionView;
+import org.cartograph.testkit.RecordingCapture;
 
 /** A capture context that records closed connections, and snapshot helpers. */
-final class Recorder implements CaptureContext, ClosedConnectionBuffer {
-
-    final List<Conn> closed = new CopyOnWriteArrayList<>();
-    private final AtomicLong dropped = new AtomicLong();
-    private final CaptureSettings settings;
+final class Recorder extends RecordingCapture<Conn> {
 
     Recorder(CaptureSettings settings) {
-        this.settings = settings;
+        super(settings, Conn::of);
     }
 
     Recorder() {
         this(new CaptureSettings(131_072, 100_000, true, true, true, Duration.ofSeconds(10)));
-    }
-
-    @Override
-    public CaptureSettings settings() {
-        return settings;
-    }
-
-    @Override
-    public Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    @Override
-    public ClosedConnectionBuffer closedConnections() {
-        return this;
-    }
-
-    @Override
-    public boolean offer(ConnectionView c) {
-        closed.add(Conn.of(c));
-        return true;
-    }
-
-    @Override
-    public long dropped() {
-        return dropped.get();
-    }
-
-    @Override
-    public int capacity() {
-        return Integer.MAX_VALUE;
     }
 
     List<Conn> closed(Predicate<Conn> filter) {

@@ -20,6 +20,7 @@ import org.cartograph.flow.IpAddress;
 import org.cartograph.flow.Protocol;
 import org.cartograph.linux.netlink.internal.ffm.NativeNetlinkOpener;
 import org.cartograph.testkit.Await;
+import org.cartograph.testkit.RecordingCapture;
 import org.cartograph.testkit.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,7 +113,7 @@ class NetlinkBackendKernelTest {
     @TempDir
     static Path dir;
     static TestHosts hosts;
-    static TestContext context;
+    static RecordingCapture<Seen> context;
     static NativeNetlinkOpener opener;
     static NetlinkBackend backend;
     static long nsA;
@@ -155,7 +156,7 @@ class NetlinkBackendKernelTest {
         hosts.exec(hosts.a(), "sysctl", "-qw", "net.ipv4.tcp_syn_retries=1").ok();
         hosts.exec(hosts.a(), "sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_timeout_syn_sent=5").ok();
         hosts.exec(hosts.a(), "sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_timeout_close=1").ok();
-        context = new TestContext();
+        context = RecordingCapture.collectingAll(Seen::of);
         opener = new NativeNetlinkOpener();
         backend = new NetlinkBackend(new TestConfig("auto", true, true, 200), opener);
         backend.open(context);
@@ -395,7 +396,7 @@ class NetlinkBackendKernelTest {
     @Test
     void modesNeverAndAlways() {
         NetlinkBackend never = new NetlinkBackend(new TestConfig("never", true, true, 200), opener);
-        assertThrows(org.cartograph.capture.CaptureException.class, () -> never.open(new TestContext()));
+        assertThrows(org.cartograph.capture.CaptureException.class, () -> never.open(RecordingCapture.collectingAll(Seen::of)));
         never.close();
         assertEquals(1000, new NetlinkBackend(new TestConfig("always", true, true, 200), opener).preference());
     }

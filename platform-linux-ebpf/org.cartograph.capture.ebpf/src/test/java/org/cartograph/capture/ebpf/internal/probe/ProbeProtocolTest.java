@@ -29,6 +29,7 @@ import org.cartograph.capture.CaptureStatus;
 import org.cartograph.flow.Direction;
 import org.cartograph.flow.Protocol;
 import org.cartograph.testkit.Await;
+import org.cartograph.testkit.RecordingCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class ProbeProtocolTest {
         server.start();
     }
 
-    private ProbeBackend agent(RecordingContext context) throws CaptureException {
+    private ProbeBackend agent(RecordingCapture<WireConn> context) throws CaptureException {
         ProbeBackend agent = new ProbeBackend(new AgentConfig(socket.toString(), TIMEOUT_MS));
         resources.push(agent::close);
         agent.open(context);
@@ -140,7 +141,7 @@ class ProbeProtocolTest {
     @Test
     void aSnapshotLargerThanTheFramesArrivesCompleteAndInOrder() throws Exception {
         serve(1024);
-        ProbeBackend agent = agent(new RecordingContext());
+        ProbeBackend agent = agent(RecordingCapture.collectingAll(WireConn::of));
         fake.open = numbered(0, 600);
         assertEquals(fake.open, snapshot(agent));
         fake.open = numbered(600, 1900);
@@ -152,7 +153,7 @@ class ProbeProtocolTest {
     @Test
     void closedConnectionsComeBeforeTheSnapshotReturnsAndBetweenSnapshots() throws Exception {
         serve(1024);
-        RecordingContext context = new RecordingContext();
+        RecordingCapture<WireConn> context = RecordingCapture.collectingAll(WireConn::of);
         ProbeBackend agent = agent(context);
         fake.open = numbered(0, 300);
         fake.closeAtNextSnapshot(numbered(1000, 1003));
@@ -178,7 +179,7 @@ class ProbeProtocolTest {
         serve(4);
         assertFalse(fake.closeNow(WireConn.numbered(1)), "no agent yet");
         assertFalse(fake.closeNow(WireConn.numbered(2)));
-        RecordingContext context = new RecordingContext();
+        RecordingCapture<WireConn> context = RecordingCapture.collectingAll(WireConn::of);
         ProbeBackend agent = agent(context);
 
         CaptureStatus status = agent.status();
@@ -213,7 +214,7 @@ class ProbeProtocolTest {
         ProbeBackend agent = null;
         for (int round = 0; round < 25; round++) {
             List<Thread> before = readers();
-            ProbeBackend current = agent(new RecordingContext());
+            ProbeBackend current = agent(RecordingCapture.collectingAll(WireConn::of));
             List<Thread> mine = readers().stream().filter(t -> !before.contains(t)).toList();
             assertEquals(1, mine.size(), "one reader thread per connection");
             abandoned.add(mine.get(0));
@@ -247,7 +248,7 @@ class ProbeProtocolTest {
     void noProbeAtTheSocketIsNamed() {
         ProbeBackend agent = new ProbeBackend(new AgentConfig(socket.toString(), TIMEOUT_MS));
         resources.push(agent::close);
-        CaptureException e = assertThrows(CaptureException.class, () -> agent.open(new RecordingContext()));
+        CaptureException e = assertThrows(CaptureException.class, () -> agent.open(RecordingCapture.collectingAll(WireConn::of)));
         assertTrue(e.getMessage().contains(socket.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("bin/cartograph probe"), e.getMessage());
         assertFalse(agent.status().running());
@@ -256,7 +257,7 @@ class ProbeProtocolTest {
     @Test
     void aBackendFailureIsReportedAndTheConnectionStays() throws Exception {
         serve(1024);
-        ProbeBackend agent = agent(new RecordingContext());
+        ProbeBackend agent = agent(RecordingCapture.collectingAll(WireConn::of));
         fake.open = numbered(0, 3);
         fake.failOnce = "boom";
         CaptureException e = assertThrows(CaptureException.class, () -> snapshot(agent));
@@ -269,7 +270,7 @@ class ProbeProtocolTest {
     @Test
     void aProbeThatGoesAwayIsReportedAndReconnected() throws Exception {
         serve(1024);
-        ProbeBackend agent = agent(new RecordingContext());
+        ProbeBackend agent = agent(RecordingCapture.collectingAll(WireConn::of));
         fake.open = numbered(0, 3);
         assertEquals(fake.open, snapshot(agent));
 
@@ -290,9 +291,9 @@ class ProbeProtocolTest {
     void aSecondAgentReplacesTheFirstWhichReconnects() throws Exception {
         serve(1024);
         fake.open = numbered(0, 5);
-        ProbeBackend first = agent(new RecordingContext());
+        ProbeBackend first = agent(RecordingCapture.collectingAll(WireConn::of));
         assertEquals(fake.open, snapshot(first));
-        ProbeBackend second = agent(new RecordingContext());
+        ProbeBackend second = agent(RecordingCapture.collectingAll(WireConn::of));
         assertEquals(fake.open, snapshot(second));
 
         List<WireConn> seen = null;
@@ -310,7 +311,7 @@ class ProbeProtocolTest {
     void anAgentOfAnotherVersionIsToldAndTheConnectedOneStays() throws Exception {
         serve(1024);
         fake.open = numbered(0, 2);
-        ProbeBackend agent = agent(new RecordingContext());
+        ProbeBackend agent = agent(RecordingCapture.collectingAll(WireConn::of));
         try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             byte[] hello = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(Frames.MAGIC).putInt(99).array();
             Frames.send(raw, Frames.HELLO, hello);
@@ -335,7 +336,7 @@ class ProbeProtocolTest {
         ProbeBackend agent = new ProbeBackend(new AgentConfig(socket.toString(), TIMEOUT_MS));
         resources.push(agent::close);
         long start = System.nanoTime();
-        CaptureException e = assertThrows(CaptureException.class, () -> agent.open(new RecordingContext()));
+        CaptureException e = assertThrows(CaptureException.class, () -> agent.open(RecordingCapture.collectingAll(WireConn::of)));
         assertTrue(e.getMessage().contains("probe protocol"), e.getMessage());
         assertTrue(System.nanoTime() - start < Duration.ofMillis(TIMEOUT_MS).toNanos(), "failed, not timed out");
     }
@@ -351,7 +352,7 @@ class ProbeProtocolTest {
             ByteBuffer.wrap(twoRecords).order(ByteOrder.LITTLE_ENDIAN).putInt(3);
             Frames.send(agent, Frames.OPEN, twoRecords);
         }));
-        ProbeBackend agent = agent(new RecordingContext());
+        ProbeBackend agent = agent(RecordingCapture.collectingAll(WireConn::of));
         assertTrue(agent.capabilities().has(CaptureFeature.CLOSED_CONNECTIONS));
         long start = System.nanoTime();
         CaptureException e = assertThrows(CaptureException.class, () -> snapshot(agent));
