@@ -33,6 +33,7 @@ final class ClosedQueue implements ClosedConnectionBuffer {
     /** Guarded by lock. */
     private long tail;
     private volatile boolean accepting;
+    private volatile KnownCookies known = KnownCookies.NONE;
 
     /** @param capacity records the ring holds */
     ClosedQueue(int capacity) {
@@ -59,6 +60,11 @@ final class ClosedQueue implements ClosedConnectionBuffer {
         }
     }
 
+    /** @param cookies connections the connected agent counts as pre-existing */
+    void known(KnownCookies cookies) {
+        known = cookies;
+    }
+
     @Override
     public boolean offer(ConnectionView closed) {
         if (!accepting) {
@@ -71,8 +77,12 @@ final class ClosedQueue implements ClosedConnectionBuffer {
                 full.incrementAndGet();
                 return false;
             }
-            ring.position((int) (tail % capacity) * WireRecord.SIZE);
+            int base = (int) (tail % capacity) * WireRecord.SIZE;
+            ring.position(base);
             encoder.encode(closed, ring);
+            if (known.contains(closed.cookie())) {
+                WireRecord.markPreexisting(ring, base);
+            }
             tail++;
             if (tail - head == Frames.RECORDS_PER_FRAME) {
                 notEmpty.signal();

@@ -192,6 +192,8 @@ final class ProbeServer implements AutoCloseable {
         /** Guarded by write. */
         final ByteBuffer openFrame = Frames.frameBuffer(Frames.RECORD_PAYLOAD);
         final WireRecord encoder = new WireRecord();
+        /** Connections open when this agent connected; written before its first snapshot. */
+        volatile KnownCookies known = KnownCookies.NONE;
 
         Session(SocketChannel channel, long id) {
             this.channel = channel;
@@ -220,6 +222,7 @@ final class ProbeServer implements AutoCloseable {
                     previous.end("replaced by a new agent connection");
                 }
                 closed.accept(true);
+                knowOpenConnections();
                 write.lock();
                 try {
                     Frames.send(channel, Frames.WELCOME, statusPayload(""));
@@ -242,6 +245,19 @@ final class ProbeServer implements AutoCloseable {
             }
         }
 
+        /** Remembers the connections open now: for this agent they are pre-existing. */
+        private void knowOpenConnections() {
+            synchronized (backendLock) {
+                try {
+                    known = KnownCookies.of(backend);
+                } catch (CaptureException e) {
+                    known = KnownCookies.NONE;
+                    LOG.warn("Cannot read the open connections for agent connection {}: {}", id, e.getMessage());
+                }
+                closed.known(known);
+            }
+        }
+
         /** Sends every closed connection waiting, then each open one, then the end with status. */
         private void snapshot() throws IOException {
             synchronized (backendLock) {
@@ -257,7 +273,11 @@ final class ProbeServer implements AutoCloseable {
                                 sendOpen(n[0]);
                                 n[0] = 0;
                             }
+                            int base = openFrame.position();
                             encoder.encode(v, openFrame);
+                            if (known.contains(v.cookie())) {
+                                WireRecord.markPreexisting(openFrame, base);
+                            }
                             n[0]++;
                         });
                     } catch (CaptureException e) {

@@ -83,6 +83,11 @@ final class WireRecord {
         out.position(base + SIZE);
     }
 
+    /** Sets the pre-existing flag of the record at {@code base}. */
+    static void markPreexisting(ByteBuffer records, int base) {
+        records.put(base + FLAGS, (byte) (records.get(base + FLAGS) | PREEXISTING));
+    }
+
     private static int flags(ConnectionView v) {
         return (v.protocol() == Protocol.UDP ? UDP : 0) | (v.tcpEstablished() != 0 ? ESTABLISHED : 0)
                 | (v.tcpClosed() != 0 ? CLOSED : 0) | (v.preexisting() ? PREEXISTING : 0);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.cartograph.capture.CaptureException;
 import org.cartograph.capture.CaptureFeature;
@@ -92,6 +93,33 @@ class ProbeProtocolTest {
         List<WireConn> seen = new ArrayList<>();
         agent.snapshot(v -> seen.add(WireConn.of(v)));
         return seen;
+    }
+
+    /** @return the connections as an agent that connected after they opened sees them: pre-existing */
+    private static List<WireConn> preexisting(List<WireConn> connections) {
+        return connections.stream().map(c -> c.withPreexisting(true)).toList();
+    }
+
+    /**
+     * Connections open when an agent connects existed before its capture started: the probe marks
+     * them pre-existing, in snapshots and when they close, as the in-process backend marks what it
+     * finds open at start; connections opened later keep their own flag.
+     */
+    @Test
+    void connectionsOpenWhenTheAgentConnectsArePreexistingForIt() throws Exception {
+        serve(1024);
+        List<WireConn> before = numbered(1, 3).stream().map(c -> c.withPreexisting(false)).toList();
+        fake.open = before;
+        RecordingCapture<WireConn> context = RecordingCapture.collectingAll(WireConn::of);
+        ProbeBackend agent = agent(context);
+        List<WireConn> after = numbered(3, 5).stream().map(c -> c.withPreexisting(false)).toList();
+        fake.open = Stream.concat(before.stream(), after.stream()).toList();
+        assertEquals(Stream.concat(preexisting(before).stream(), after.stream()).toList(),
+                snapshot(agent));
+        fake.closeAtNextSnapshot(List.of(before.get(0), after.get(0)));
+        fake.open = List.of(before.get(1), after.get(1));
+        snapshot(agent);
+        assertEquals(List.of(before.get(0).withPreexisting(true), after.get(0)), context.closed);
     }
 
     private static List<WireConn> numbered(int from, int to) {
@@ -227,7 +255,7 @@ class ProbeProtocolTest {
         }
         Await.until(Duration.ofSeconds(3), "every abandoned reader thread ends",
                 () -> abandoned.stream().noneMatch(Thread::isAlive));
-        assertEquals(fake.open, snapshot(agent), "the next snapshot reconnects");
+        assertEquals(preexisting(fake.open), snapshot(agent), "the next snapshot reconnects");
     }
 
     private static List<Thread> readers() {
@@ -281,7 +309,7 @@ class ProbeProtocolTest {
 
         serve(1024);
         fake.open = numbered(3, 8);
-        assertEquals(fake.open, snapshot(agent));
+        assertEquals(preexisting(fake.open), snapshot(agent), "open when the agent reconnected");
         CaptureStatus status = agent.status();
         assertTrue(status.running());
         assertTrue(status.message().contains("reconnected 1 times"), status.message());
@@ -292,9 +320,9 @@ class ProbeProtocolTest {
         serve(1024);
         fake.open = numbered(0, 5);
         ProbeBackend first = agent(RecordingCapture.collectingAll(WireConn::of));
-        assertEquals(fake.open, snapshot(first));
+        assertEquals(preexisting(fake.open), snapshot(first));
         ProbeBackend second = agent(RecordingCapture.collectingAll(WireConn::of));
-        assertEquals(fake.open, snapshot(second));
+        assertEquals(preexisting(fake.open), snapshot(second));
 
         List<WireConn> seen = null;
         for (int attempt = 1; attempt <= 2 && seen == null; attempt++) {
@@ -304,7 +332,7 @@ class ProbeProtocolTest {
                 assertTrue(attempt == 1 && e.getMessage().contains(socket.toString()), e.getMessage());
             }
         }
-        assertEquals(fake.open, seen);
+        assertEquals(preexisting(fake.open), seen);
     }
 
     @Test
@@ -324,7 +352,7 @@ class ProbeProtocolTest {
             assertTrue(error.contains("version 99"), error);
             assertThrows(EOFException.class, () -> Frames.readHeader(raw, header), "the probe hangs up");
         }
-        assertEquals(fake.open, snapshot(agent));
+        assertEquals(preexisting(fake.open), snapshot(agent));
     }
 
     @Test

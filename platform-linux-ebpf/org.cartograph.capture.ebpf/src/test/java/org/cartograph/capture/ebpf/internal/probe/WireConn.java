@@ -42,6 +42,14 @@ record WireConn(long cookie, Protocol protocol, long localAddressHigh, long loca
                 i % 2, i % 11 == 0 ? 111 : 0);
     }
 
+    /** @return this connection, marked pre-existing or not */
+    WireConn withPreexisting(boolean flag) {
+        return new WireConn(cookie, protocol, localAddressHigh, localAddressLow, localPort, remoteAddressHigh,
+                remoteAddressLow, remotePort, netns, pid, processName, cgroupId, direction, flag, bytesSent,
+                bytesReceived, packetsSent, packetsReceived, retransmits, rttMicros, rttVarMicros, tcpEstablished,
+                tcpClosed, failureErrno);
+    }
+
     /** @return this connection with another pid and process name */
     WireConn withName(int newPid, String name) {
         return new WireConn(cookie, protocol, localAddressHigh, localAddressLow, localPort, remoteAddressHigh,
