@@ -33,10 +33,11 @@ import org.cartograph.testkit.TestHosts;
  * shared machine cancels out; the median of those ratios is the result.
  *
  * <p>Usage: {@code ChurnHarness [seconds=20] [threads=4] [size=64] [roundSeconds=2] [probe]}: seconds is
- * the measured time per side; with {@code probe}, each "with" round starts a probe process (its own
- * JVM, {@code CARTOGRAPH_PROBE_JAVA_OPTS}) and this JVM reads it as the agent would; an untimed
- * round of churn warms the new JVM's compiler first (its connections are counted as generated and
- * must be reported too), so the timed round sees a probe in its steady state. {@code ChurnHarness live [connections=100000]} runs {@link LiveHarness}.
+ * the measured time per side; with {@code probe}, capture runs in a probe process (its own JVM for the
+ * whole run, {@code CARTOGRAPH_PROBE_JAVA_OPTS}), told to load before and to detach after each "with"
+ * round, and this JVM reads it as the agent would; before the first timed round, an untimed round of
+ * churn warms the probe's compiler (its connections are counted as generated and must be reported
+ * too). {@code ChurnHarness live [connections=100000]} runs {@link LiveHarness}.
  */
 public final class ChurnHarness {
 
@@ -104,7 +105,7 @@ public final class ChurnHarness {
                 new BufferedReader(new InputStreamReader(p.getInputStream())));
     }
 
-    /** @param probeDir where a probe process runs, one per "with" round; null for the backend in this JVM */
+    /** @param probeDir where the probe process runs; null for the backend in this JVM */
     private static void run(TestHosts hosts, Client client, int rounds, double roundSeconds, int threads, int size,
             Path probeDir) throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -128,17 +129,20 @@ public final class ChurnHarness {
         long probeCpu = 0;
         long probeJit = 0;
         String probePeak = "";
+        ProbeRun probe = probeDir == null ? null : ProbeRun.launch(probeDir, 131_072);
         long c0 = os.getProcessCpuTime();
         without.add(client.round(roundSeconds));
         idleCpu += os.getProcessCpuTime() - c0;
         for (int r = 1; r <= rounds; r++) {
             long t0 = System.nanoTime();
             c0 = os.getProcessCpuTime();
-            ProbeRun probe = probeDir == null ? null : ProbeRun.start(probeDir, 131_072);
+            if (probe != null) {
+                probe.serve();
+            }
             CaptureBackend backend = probe == null ? new EbpfBackend(new BenchSupport.Defaults()) : probe.backend();
             backend.open(ctx);
             backend.start();
-            if (probe != null) {
+            if (probe != null && r == 1) {
                 Run warming = client.round(roundSeconds);
                 generated += warming.connections();
                 generatedSent += warming.bytesSent();
@@ -176,7 +180,7 @@ public final class ChurnHarness {
                 long c2 = os.getProcessCpuTime();
                 backend.close();
                 if (probe != null) {
-                    probe.close();
+                    probe.stop();
                 }
                 openCloseNanos += openNanos + System.nanoTime() - t1;
                 openCloseCpu += os.getProcessCpuTime() - c2;
@@ -191,13 +195,16 @@ public final class ChurnHarness {
                     + "closed reported %d of %d so far; open took %d ms%n", r, without.get(r - 1).rate(), w.rate(),
                     after.rate(), ratio, ctx.closed.get(), generated, openNanos / 1_000_000);
         }
+        if (probe != null) {
+            probe.close();
+        }
         report(without, with, ctx, generated, generatedSent, generatedReceived, drops, variant, idleCpu, agentCpu,
                 openCloseCpu, openCloseNanos);
         if (probeDir != null) {
             double withSeconds = with.stream().mapToDouble(Run::seconds).sum();
             System.out.printf("probe process CPU in \"with\" rounds: %.2f s = %.3f cores, of which its JIT compiler "
                     + "threads %.2f s; without them %.3f cores; with this JVM (the agent's end, above): %.3f cores; "
-                    + "probe peak RSS (last round) %s%n", probeCpu / 1e9, probeCpu / 1e9 / withSeconds, probeJit / 1e9,
+                    + "probe peak RSS %s%n", probeCpu / 1e9, probeCpu / 1e9 / withSeconds, probeJit / 1e9,
                     (probeCpu - probeJit) / 1e9 / withSeconds, (probeCpu - probeJit + agentCpu) / 1e9 / withSeconds,
                     probePeak);
         }

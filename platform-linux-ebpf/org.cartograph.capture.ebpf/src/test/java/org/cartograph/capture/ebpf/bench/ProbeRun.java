@@ -1,9 +1,12 @@
 package org.cartograph.capture.ebpf.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.lang.annotation.Annotation;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,30 +15,35 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import org.cartograph.capture.ebpf.internal.probe.ProbeBackend;
-import org.cartograph.capture.ebpf.internal.probe.ProbeMain;
+import org.cartograph.capture.ebpf.internal.probe.WarmProbe;
 
 /**
- * A capture probe process for the churn benchmark: {@link ProbeMain} on this JVM's class path with
- * the JVM options of {@code bin/cartograph probe} ({@code CARTOGRAPH_PROBE_JAVA_OPTS}), and the
- * agent's end, a {@link ProbeBackend}, to read it in this JVM.
+ * A capture probe process for the churn benchmark: one JVM ({@link WarmProbe}, this JVM's class path,
+ * the JVM options of {@code bin/cartograph probe} from {@code CARTOGRAPH_PROBE_JAVA_OPTS}) for the whole
+ * run, told to serve before each "with" round and to stop (detach, remove the socket) after it, so
+ * its compiled code carries over like a probe that runs for days; and the agent's end, a
+ * {@link ProbeBackend}, to read it in this JVM.
  */
 final class ProbeRun implements AutoCloseable {
 
     private final Process process;
     private final Path socket;
     private final Path log;
+    private final Writer commands;
+    private final BufferedReader answers;
 
     private ProbeRun(Process process, Path socket, Path log) {
         this.process = process;
         this.socket = socket;
         this.log = log;
+        this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    /** Starts a probe in {@code dir} and waits until it serves. */
-    static ProbeRun start(Path dir, int maxTracked) throws IOException {
+    /** Starts the probe's JVM in {@code dir}; it serves at each {@link #serve}. */
+    static ProbeRun launch(Path dir, int maxTracked) throws IOException {
         Path socket = dir.resolve("probe.sock");
         Path log = dir.resolve("probe.log");
         List<String> cmd = new ArrayList<>();
@@ -43,26 +51,28 @@ final class ProbeRun implements AutoCloseable {
         cmd.addAll(Arrays.stream(System.getenv().getOrDefault("CARTOGRAPH_PROBE_JAVA_OPTS", "").split("\\s+"))
                 .filter(o -> !o.isBlank()).toList());
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"), ProbeMain.class.getName(), "--socket", socket.toString(),
+                "-cp", System.getProperty("java.class.path"), WarmProbe.class.getName(), "--socket", socket.toString(),
                 "--max-tracked-connections", Integer.toString(maxTracked)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!accepts(socket)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
-                throw new IllegalStateException("the probe did not start: " + Files.readString(log));
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
+        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         return new ProbeRun(p, socket, log);
     }
 
-    /** The socket file appears at bind, a moment before the probe listens: try a connection. */
-    private static boolean accepts(Path socket) {
-        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            return c.isConnected();
-        } catch (IOException e) {
-            return false;
+    /** Loads, attaches and serves; returns when the probe accepts agents. */
+    void serve() throws IOException {
+        command("start", "STARTED");
+    }
+
+    /** Detaches everything and removes the socket. */
+    void stop() throws IOException {
+        command("stop", "STOPPED");
+    }
+
+    private void command(String command, String expected) throws IOException {
+        commands.write(command + "\n");
+        commands.flush();
+        String answer = answers.readLine();
+        if (!expected.equals(answer)) {
+            throw new IllegalStateException("probe answered " + answer + " to " + command + ": " + Files.readString(log));
         }
     }
 
@@ -120,14 +130,14 @@ final class ProbeRun implements AutoCloseable {
         return BenchSupport.status(Path.of("/proc", Long.toString(process.pid()), "status"), "VmHWM");
     }
 
-    /** Sends TERM (detach, remove the socket) and waits. */
+    /** Ends the probe's JVM (end of its input) and waits. */
     @Override
     public void close() throws IOException {
-        process.destroy();
+        commands.close();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("the probe did not stop on TERM: " + Files.readString(log));
+                throw new IllegalStateException("the probe did not end: " + Files.readString(log));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

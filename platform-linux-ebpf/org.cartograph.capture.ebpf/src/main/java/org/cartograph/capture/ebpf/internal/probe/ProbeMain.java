@@ -117,37 +117,59 @@ public final class ProbeMain {
             System.exit(2);
             return;
         }
-        EbpfBackend backend = new EbpfBackend(new BackendConfig(options.hooks(), options.drainMillis(),
-                options.preexisting()));
-        ClosedQueue queue = new ClosedQueue(options.queue());
-        CaptureSettings settings = new CaptureSettings(options.maxTracked(), options.queue(), true, true, true,
-                Duration.ofSeconds(10));
-        ProbeServer server;
+        Running probe;
         try {
-            server = ProbeServer.bind(options.socket(), options.group(), backend, queue);
-        } catch (IOException | RuntimeException e) {
+            probe = serve(options);
+        } catch (IOException e) {
             System.err.println("cartograph probe: cannot listen on " + options.socket() + ": " + e.getMessage());
             System.exit(1);
             return;
-        }
-        try {
-            backend.open(new Context(settings, queue));
-            backend.start();
-        } catch (CaptureException | RuntimeException e) {
-            backend.close();
-            server.close();
+        } catch (CaptureException e) {
             System.err.println("cartograph probe: " + e.getMessage());
             System.exit(1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            backend.close();
+            probe.close();
             stopped.countDown();
         }, "cartograph-probe-shutdown"));
+        stopped.await();
+    }
+
+    /** A serving probe: closing it stops serving, detaches every program and removes the socket. */
+    record Running(ProbeServer server, EbpfBackend backend) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+            backend.close();
+        }
+    }
+
+    /**
+     * Binds the socket (refusing if another probe answers there), loads and starts the backend,
+     * and serves.
+     *
+     * @throws IOException if the socket cannot be bound; nothing was loaded
+     * @throws CaptureException if the backend cannot load; the socket is removed again
+     */
+    static Running serve(Options options) throws IOException, CaptureException {
+        EbpfBackend backend = new EbpfBackend(new BackendConfig(options.hooks(), options.drainMillis(),
+                options.preexisting()));
+        ClosedQueue queue = new ClosedQueue(options.queue());
+        CaptureSettings settings = new CaptureSettings(options.maxTracked(), options.queue(), true, true, true,
+                Duration.ofSeconds(10));
+        ProbeServer server = ProbeServer.bind(options.socket(), options.group(), backend, queue);
+        try {
+            backend.open(new Context(settings, queue));
+            backend.start();
+        } catch (CaptureException | RuntimeException e) {
+            backend.close();
+            server.close();
+            throw e;
+        }
         server.start();
         LOG.info("Capture probe serving {} on {}", backend.status().variant(), options.socket());
-        stopped.await();
+        return new Running(server, backend);
     }
 }
