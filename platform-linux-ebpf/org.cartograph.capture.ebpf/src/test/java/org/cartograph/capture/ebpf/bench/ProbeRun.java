@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.cartograph.capture.ebpf.internal.probe.AgentConfig;
 import org.cartograph.capture.ebpf.internal.probe.ProbeBackend;
 import org.cartograph.capture.ebpf.internal.probe.WarmProbe;
 
@@ -78,22 +78,7 @@ final class ProbeRun implements AutoCloseable {
 
     /** @return a probe backend for this probe's socket */
     ProbeBackend backend() {
-        return new ProbeBackend(new ProbeBackend.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ProbeBackend.Config.class;
-            }
-
-            @Override
-            public String socket() {
-                return socket.toString();
-            }
-
-            @Override
-            public int timeout_ms() {
-                return 30_000;
-            }
-        });
+        return new ProbeBackend(new AgentConfig(socket.toString(), 30_000));
     }
 
     /** @return the probe process's CPU time so far, in nanoseconds */

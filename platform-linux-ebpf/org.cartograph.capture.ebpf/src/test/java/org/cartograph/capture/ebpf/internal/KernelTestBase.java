@@ -2,13 +2,12 @@ package org.cartograph.capture.ebpf.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import org.cartograph.capture.CaptureBackend;
+import org.cartograph.capture.ebpf.internal.probe.AgentConfig;
 import org.cartograph.capture.ebpf.internal.probe.ProbeBackend;
 
 import org.cartograph.testkit.Await;
@@ -57,28 +56,9 @@ abstract class KernelTestBase {
         netnsB = TestHosts.inode(hosts.b());
         recorder = new Recorder();
         probe = ProbeProcess.start(Files.createTempDirectory("cartograph-probe").resolve("probe.sock"));
-        backend = new ProbeBackend(probeConfig(probe.socket));
+        backend = new ProbeBackend(new AgentConfig(probe.socket.toString(), 10_000));
         backend.open(recorder);
         backend.start();
-    }
-
-    static ProbeBackend.Config probeConfig(Path socket) {
-        return new ProbeBackend.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ProbeBackend.Config.class;
-            }
-
-            @Override
-            public String socket() {
-                return socket.toString();
-            }
-
-            @Override
-            public int timeout_ms() {
-                return 10_000;
-            }
-        };
     }
 
     @AfterAll

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.cartograph.capture.CaptureException;
+import org.cartograph.capture.ebpf.internal.probe.AgentConfig;
 import org.cartograph.capture.ebpf.internal.probe.ProbeBackend;
 import org.cartograph.testkit.Await;
 import org.cartograph.testkit.TestHosts;
@@ -36,7 +37,7 @@ class ProbeLifecycleKernelTest {
             int lport = Integer.parseInt(client.await("READY")[0]);
 
             Recorder recorder = new Recorder();
-            ProbeBackend backend = new ProbeBackend(KernelTestBase.probeConfig(socket));
+            ProbeBackend backend = new ProbeBackend(new AgentConfig(socket.toString(), 10_000));
             backend.open(recorder);
             backend.start();
             try {

@@ -46,7 +46,6 @@ final class ProbeServer implements AutoCloseable {
     private final AtomicLong sessions = new AtomicLong();
     private volatile boolean open = true;
     private Thread acceptor;
-    private Thread pump;
 
     private ProbeServer(CaptureBackend backend, ClosedQueue closed, Path socket, ServerSocketChannel server) {
         this.backend = backend;
@@ -91,10 +90,9 @@ final class ProbeServer implements AutoCloseable {
         return new ProbeServer(backend, closed, socket, server);
     }
 
-    /** Starts accepting agents and sending closed connections. */
+    /** Starts accepting agents. */
     void start() {
         acceptor = Thread.ofPlatform().name("cartograph-probe-accept").daemon().start(this::acceptLoop);
-        pump = Thread.ofPlatform().name("cartograph-probe-closed").daemon().start(this::pumpLoop);
     }
 
     private void acceptLoop() {
@@ -107,31 +105,6 @@ final class ProbeServer implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 LOG.warn("Cannot accept an agent connection: {}", e.getMessage());
-            }
-        }
-    }
-
-    private void pumpLoop() {
-        while (open) {
-            Session s = current.get();
-            try {
-                if (s == null) {
-                    Thread.sleep(50);
-                    continue;
-                }
-                if (!closed.await(ClosedQueue.SEND_MILLIS)) {
-                    continue;
-                }
-                s.write.lock();
-                try {
-                    s.flushClosed();
-                } finally {
-                    s.write.unlock();
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException e) {
-                s.end("cannot send closed connections: " + e.getMessage());
             }
         }
     }
@@ -170,9 +143,6 @@ final class ProbeServer implements AutoCloseable {
         Session s = current.get();
         if (s != null) {
             s.end("the probe stops");
-        }
-        if (pump != null) {
-            pump.interrupt();
         }
         try {
             Files.deleteIfExists(socket);
@@ -230,6 +200,7 @@ final class ProbeServer implements AutoCloseable {
                     write.unlock();
                 }
                 LOG.info("Agent connected (connection {})", id);
+                Thread.ofPlatform().name("cartograph-probe-closed-" + id).daemon().start(this::pump);
                 while (open) {
                     length = Frames.readHeader(channel, header);
                     if (header.get(4) != Frames.SNAPSHOT) {
@@ -255,6 +226,29 @@ final class ProbeServer implements AutoCloseable {
                     LOG.warn("Cannot read the open connections for agent connection {}: {}", id, e.getMessage());
                 }
                 closed.known(known);
+            }
+        }
+
+        /**
+         * Sends closed connections while this is the agent's connection: a frame's worth at once,
+         * else what came within {@link ClosedQueue#SEND_MILLIS}.
+         */
+        private void pump() {
+            try {
+                while (current.get() == this && channel.isOpen()) {
+                    if (closed.await(ClosedQueue.SEND_MILLIS) && current.get() == this) {
+                        write.lock();
+                        try {
+                            flushClosed();
+                        } finally {
+                            write.unlock();
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                end("cannot send closed connections: " + e.getMessage());
             }
         }
 

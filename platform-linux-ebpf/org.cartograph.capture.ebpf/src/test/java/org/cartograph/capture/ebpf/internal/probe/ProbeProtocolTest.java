@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
-import java.lang.annotation.Annotation;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -54,13 +53,6 @@ class ProbeProtocolTest {
     private ProbeServer server;
 
     /** A probe backend configuration. */
-    private record AgentConfig(String socket, int timeout_ms) implements ProbeBackend.Config {
-        @Override
-        public Class<? extends Annotation> annotationType() {
-            return ProbeBackend.Config.class;
-        }
-    }
-
     @BeforeEach
     void socketPath() {
         socket = dir.resolve("probe.sock");
